@@ -1,2 +1,9 @@
-"""Scaling Workbook helper library: laws, fitters, data sources, plotting and widgets."""
+"""Scaling Workbook helper library: laws, fitters, data sources, plotting and widgets.
+
+>>> from scaling_lib import datasets, fit_chinchilla
+>>> from scaling_lib.laws import Chinchilla, PowerLaw, BrokenPowerLaw
+"""
+from .fitting import FitError, FitResult, fit, fit_chinchilla
+
 __version__ = "0.1.0"
+__all__ = ["fit", "fit_chinchilla", "FitResult", "FitError"]

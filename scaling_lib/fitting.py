@@ -28,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import ndimage, optimize, special
 
 from .laws import HOFFMANN_STARTS, Chinchilla, Law
 
@@ -39,8 +39,10 @@ STATUSES = ("converged", "max_iterations", "at_bound", "ill_conditioned")
 """Possible fit statuses, from best to worst-but-still-usable; a NaN fit raises :class:`FitError` instead."""
 
 _LOG_COEF_BOUNDS = (-50.0, 50.0)  # coefficient range exp(-50) .. exp(50); exp(-50) means "zero"
-_WEAK_RELATIVE_SE = 0.5  # a parameter whose approximate s.e. exceeds half its size is weakly identified
+_WEAK_RELATIVE_SE = 0.25  # an exponent whose approximate s.e. exceeds a quarter of its size is weakly identified
 _MAX_CONDITION = 1e10
+_STALL_GRADIENT = 1e-4  # projected gradient of the (start-normalised) objective regarded as zero
+_BASIN_RATIO = 3.0  # basins screened at more than 3x the best objective are not polished
 
 
 class FitError(RuntimeError):
@@ -178,31 +180,71 @@ def _screen(law, X, y, objective, delta, grid):
     return coef, value
 
 
+def _basin_representatives(grid, values, n_best, max_ratio=_BASIN_RATIO):
+    """Indices of up to ``n_best`` grid points to polish, best first.
+
+    On a product grid these are the local minima of the screened objective surface (one per
+    basin the grid resolves, ties on a plateau counted once), so the polish explores distinct
+    basins rather than neighbours of the same one; on other grids, the best points. Basins
+    whose screened objective exceeds ``max_ratio`` times the best are not polished.
+    """
+    finite = np.isfinite(values)
+    axes = [np.unique(grid[:, j]) for j in range(grid.shape[1])]
+    sizes = [a.size for a in axes]
+    order = np.argsort(values, kind="stable")
+    order = order[finite[order]]
+    if int(np.prod(sizes)) == len(grid) and np.array_equal(grid, np.array(list(itertools.product(*axes)))):
+        surface = np.where(finite, values, np.inf).reshape(sizes)
+        is_local = (surface == ndimage.minimum_filter(surface, size=3, mode="nearest")).ravel()
+        order = order[is_local[order]]
+        _, first = np.unique(np.round(values[order] / values[order[0]], 10), return_index=True)
+        order = order[np.sort(first)]
+    if values[order[0]] > 0:
+        order = order[values[order] <= max_ratio * values[order[0]]]
+    return order[:n_best]
+
+
 # ---------------------------------------------------------------------------------------------
 # Polish
 
 
 class _Problem:
-    """Objective and analytic gradient in polish coordinates u = (transformed coefficients, theta)."""
+    """Objective and analytic gradient in polish coordinates ``u``.
+
+    ``u`` holds the parameters in ``law.param_names`` order, as logarithms for non-negative
+    coefficients and for shape parameters the law puts on a log scale (break points,
+    midpoints), as they are otherwise; so a midpoint at 1e22 FLOP is moved in e-folds.
+    """
 
     def __init__(self, law, X, y, objective, delta):
         self.law, self.X, self.y, self.objective, self.delta = law, X, y, objective, delta
-        self.log_coef = np.asarray(law.nonnegative, dtype=bool)
         self.k = len(law.coefficients)
+        self.log_u = np.array(list(law.nonnegative) + [s in law.log_scale for s in law.shape_params], dtype=bool)
         shape_bounds = law.data_bounds(X)
-        self.bounds = ([_LOG_COEF_BOUNDS if lc else (None, None) for lc in self.log_coef]
-                       + [shape_bounds[s] for s in law.shape_params])
+        self.bounds = [_LOG_COEF_BOUNDS if log else (None, None) for log in self.log_u[: self.k]]
+        for name, log in zip(law.shape_params, self.log_u[self.k:]):
+            low, high = shape_bounds[name]
+            self.bounds.append((np.log(low), np.log(high)) if log else (low, high))
+        self.low = np.array([b[0] if b[0] is not None else -np.inf for b in self.bounds])
+        self.high = np.array([b[1] if b[1] is not None else np.inf for b in self.bounds])
         self.scale = 1.0
 
     def to_u(self, coef, theta):
+        natural = np.concatenate([coef, theta])
         with np.errstate(divide="ignore"):
-            c = np.where(self.log_coef, np.log(np.maximum(coef, 0.0)), coef)
-        c = np.where(self.log_coef, np.clip(c, *_LOG_COEF_BOUNDS), c)
-        return np.concatenate([c, theta])
+            logged = np.log(np.maximum(natural, 0.0))
+        return np.where(self.log_u, np.clip(logged, *_LOG_COEF_BOUNDS), natural)
+
+    def natural(self, u):
+        return np.where(self.log_u, np.exp(u), u)
 
     def from_u(self, u):
-        c = np.where(self.log_coef, np.exp(u[: self.k]), u[: self.k])
-        return c, u[self.k:]
+        natural = self.natural(u)
+        return natural[: self.k], natural[self.k:]
+
+    def _natural_jacobian(self, coef, theta, phi):
+        """d prediction / d natural parameters, shape (n, p)."""
+        return np.concatenate([phi, self.law.basis_derivative(theta, self.X).transpose(0, 2, 1) @ coef], axis=1)
 
     def value_and_grad(self, u):
         coef, theta = self.from_u(u)
@@ -211,25 +253,57 @@ class _Problem:
         value, slope = _loss_and_slope(pred, self.y, self.objective, self.delta)
         if not np.isfinite(value):
             return 1e30, np.zeros_like(u)
-        dcoef = slope @ phi
-        dcoef = np.where(self.log_coef, dcoef * coef, dcoef)
-        dtheta = slope @ (self.law.basis_derivative(theta, self.X).transpose(0, 2, 1) @ coef)
-        return value / self.scale, np.concatenate([dcoef, dtheta]) / self.scale
+        grad = slope @ self._natural_jacobian(coef, theta, phi)
+        grad = np.where(self.log_u, grad * np.concatenate([coef, theta]), grad)
+        return value / self.scale, grad / self.scale
 
     def residual_jacobian(self, u):
         """Jacobian of the residual (log or plain) with respect to u, shape (n, p), and the residuals."""
         coef, theta = self.from_u(u)
         phi = self.law.basis(theta, self.X)
         pred = phi @ coef
-        jac = np.concatenate([phi * np.where(self.log_coef, coef, 1.0),
-                              np.einsum("nkm,k->nm", self.law.basis_derivative(theta, self.X), coef)], axis=1)
+        jac = self._natural_jacobian(coef, theta, phi) * np.where(self.log_u, self.natural(u), 1.0)
         if self.objective == "huber_log":
             return jac / pred[:, None], np.log(pred) - np.log(self.y)
         return jac, pred - self.y
 
     def polish(self, u0, maxiter):
         return optimize.minimize(self.value_and_grad, u0, jac=True, method="L-BFGS-B", bounds=self.bounds,
-                                 options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-11, "maxcor": 30})
+                                 options={"maxiter": maxiter, "ftol": 1e-14, "gtol": 1e-11, "maxcor": 30})
+
+    def clip(self, u):
+        return np.clip(u, self.low, self.high)
+
+    def at_bound(self, u) -> list[str]:
+        """Names of parameters within 1e-6 of the span of a finite bound."""
+        span = np.where(np.isfinite(self.high - self.low), self.high - self.low, 1.0)
+        near = (u <= self.low + 1e-6 * span) | (u >= self.high - 1e-6 * span)
+        return [name for name, hit in zip(self.law.param_names, near) if hit]
+
+    def optimizer_flags(self, res, maxiter) -> dict:
+        """Flags for an L-BFGS-B result: iteration limit, or a line search that stalled away from a stationary point.
+
+        A stalled line search with a negligible projected gradient is the objective's precision
+        limit (the Huber loss has kinks), i.e. convergence.
+        """
+        if res.nit >= maxiter:
+            return {"max_iterations": f"optimizer stopped at its iteration limit ({maxiter}): {res.message}"}
+        if res.success:
+            return {}
+        free = ~(((res.x <= self.low) & (res.jac > 0)) | ((res.x >= self.high) & (res.jac < 0)))
+        gradient = float(np.max(np.abs(res.jac[free]), initial=0.0))
+        if gradient <= _STALL_GRADIENT:
+            return {}
+        return {"ill_conditioned": f"line search stalled ({res.message}) with projected gradient {gradient:.1e}"}
+
+
+def _best_polish(problem, starts, maxiter):
+    best = None
+    for u0 in starts:
+        res = problem.polish(problem.clip(u0), maxiter)
+        if np.all(np.isfinite(res.x)) and np.isfinite(res.fun) and (best is None or res.fun < best.fun):
+            best = res
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,49 +443,58 @@ def hoffmann_starts(law: Law | None = None) -> np.ndarray:
     return np.stack([np.exp(e), np.exp(a), np.exp(b), alpha, beta], axis=1)
 
 
-def _classify(problem, u, opt_result, law):
-    flags = {}
-    if not opt_result.success and "ITERATIONS" in str(opt_result.message).upper():
-        flags["max_iterations"] = f"optimizer stopped at its iteration limit: {opt_result.message}"
-    at_bound = []
-    for name, value, (low, high) in zip(law.param_names, u, problem.bounds):
-        span = (high - low) if (low is not None and high is not None) else 1.0
-        if (low is not None and value <= low + 1e-6 * span) or (high is not None and value >= high - 1e-6 * span):
-            at_bound.append(name)
-    if at_bound:
-        flags["at_bound"] = at_bound
+def _identification(problem, u):
+    """Gauss-Newton view of the optimum: approximate s.e., condition number, weakly identified shape parameters."""
     jac, resid = problem.residual_jacobian(u)
     norms = np.linalg.norm(jac, axis=0)
     norms[norms == 0] = 1.0
     singular = np.linalg.svd(jac / norms, compute_uv=False)
     condition = float(singular[0] / singular[-1]) if singular[-1] > 0 else np.inf
-    dof = max(jac.shape[0] - jac.shape[1], 1)
-    sigma2 = float(resid @ resid) / dof
+    sigma2 = float(resid @ resid) / max(jac.shape[0] - jac.shape[1], 1)
     try:
-        cov = sigma2 * np.linalg.inv(jac.T @ jac)
-        se_u = np.sqrt(np.clip(np.diag(cov), 0, None))
+        se_u = np.sqrt(np.clip(np.diag(sigma2 * np.linalg.inv(jac.T @ jac)), 0, None))
     except np.linalg.LinAlgError:
         se_u = np.full(u.size, np.inf)
-    coef, theta = problem.from_u(u)
-    natural = np.concatenate([coef, theta])
-    # Log-coordinates: s.e. of log(coef) is the relative s.e. of coef.
-    approx_se = np.where(np.r_[problem.log_coef, np.zeros(theta.size, bool)], se_u * np.abs(natural), se_u)
+    natural = problem.natural(u)
+    # In log coordinates the s.e. of log(p) is the relative s.e. of p.
+    approx_se = np.where(problem.log_u, se_u * np.abs(natural), se_u)
     relative = approx_se / np.maximum(np.abs(natural), 1e-300)
-    weak = [name for name, rel in zip(law.param_names, relative) if not rel < _WEAK_RELATIVE_SE]
-    weak = [w for w in weak if w not in at_bound]
+    # Prefactors (A, B) are values at N = 1, many decades from any data, and trade off with their
+    # exponent; identification is judged on the shape parameters (exponents, breaks).
+    at_bound = problem.at_bound(u)
+    weak = [name for name, rel in zip(problem.law.param_names, relative)
+            if name in problem.law.shape_params and not rel < _WEAK_RELATIVE_SE and name not in at_bound]
+    return dict(zip(problem.law.param_names, approx_se)), condition, weak, resid
+
+
+def _classify(problem, u, opt_result, law, maxiter):
+    flags = problem.optimizer_flags(opt_result, maxiter)
+    at_bound = problem.at_bound(u)
+    if at_bound:
+        flags["at_bound"] = at_bound
+    approx_se, condition, weak, resid = _identification(problem, u)
     if weak or condition > _MAX_CONDITION:
-        flags["ill_conditioned"] = weak or list(law.param_names)
+        message = (f"weakly identified: {', '.join(weak or law.param_names)} (approximate "
+                   f"s.e. above {_WEAK_RELATIVE_SE:.0%} of the value; condition number "
+                   f"{condition:.3g})")
+        flags["ill_conditioned"] = "; ".join(filter(None, [flags.get("ill_conditioned"), message]))
     status = next((s for s in ("max_iterations", "at_bound", "ill_conditioned") if s in flags), "converged")
-    return status, flags, dict(zip(law.param_names, approx_se)), condition, resid
+    return status, flags, approx_se, condition, resid
 
 
 def _fit_once(law, X, y, objective, delta, method, grid, starts, n_polish, maxiter):
     problem = _Problem(law, X, y, objective, delta)
+    interior = []
     if method == "vp":
         coef, values = _screen(law, X, y, objective, delta, grid)
+        if not np.isfinite(values).any():
+            raise FitError(f"{law.name}: no grid point gives finite predictions for these targets")
+        chosen = _basin_representatives(grid, values, n_polish)
+        candidates = [problem.to_u(coef[i], grid[i]) for i in chosen]
+        # Best grid points with every coefficient in use, tried when the polish ends on a bound.
         order = np.argsort(values)
-        order = order[np.isfinite(values[order])]
-        candidates = [problem.to_u(coef[i], grid[i]) for i in order[:n_polish]]
+        usable = np.all(coef[order] > 0, axis=1) & np.isfinite(values[order]) & ~np.isin(order, chosen)
+        interior = [problem.to_u(coef[i], grid[i]) for i in order[usable][:n_polish]]
     elif method == "multistart":
         k = len(law.coefficients)
         candidates = [problem.to_u(s[:k], s[k:]) for s in np.asarray(starts, dtype=float)]
@@ -419,17 +502,16 @@ def _fit_once(law, X, y, objective, delta, method, grid, starts, n_polish, maxit
         raise ValueError(f"method must be 'vp' or 'multistart', got {method!r}")
     if not candidates:
         raise FitError(f"{law.name}: no finite starting point (the law cannot produce these targets)")
-    lo = np.array([b[0] if b[0] is not None else -np.inf for b in problem.bounds])
-    hi = np.array([b[1] if b[1] is not None else np.inf for b in problem.bounds])
     problem.scale = 1.0
-    first = min(problem.value_and_grad(np.clip(c, lo, hi))[0] for c in candidates)
+    first = min(problem.value_and_grad(problem.clip(c))[0] for c in candidates)
     problem.scale = first if np.isfinite(first) and first > 0 else 1.0
-    best, best_value = None, np.inf
-    for u0 in candidates:
-        res = problem.polish(np.clip(u0, lo, hi), maxiter)
-        if np.all(np.isfinite(res.x)) and res.fun < best_value:
-            best, best_value = res, res.fun
-    if best is None or not np.isfinite(best_value) or best_value >= 1e30 / problem.scale:
+    best = _best_polish(problem, candidates, maxiter)
+    if interior and (best is None or problem.at_bound(best.x) or _identification(problem, best.x)[2]):
+        # An optimum on a bound or with a weakly identified exponent is often the end of the valley
+        # where E and A N^-alpha trade off (alpha -> 0 makes A N^-alpha a constant); an interior
+        # basin the grid did not resolve as a local minimum may be lower.
+        best = min(filter(None, [best, _best_polish(problem, interior, maxiter)]), key=lambda r: r.fun)
+    if best is None or best.fun >= 1e30 / problem.scale:
         raise FitError(f"{law.name}: every start gave a non-finite objective")
     return problem, best
 
@@ -480,7 +562,9 @@ def fit(law: Law, X, y, *, objective: str = "huber_log", delta: float = 1e-3, me
     """
     if not isinstance(law, Law):
         raise TypeError(f"law must be a scaling_lib.laws.Law instance, got {type(law).__name__}")
-    X = (X,) if np.ndim(X) == 1 and len(law.inputs) == 1 and not isinstance(X, tuple) else tuple(X)
+    if len(law.inputs) == 1 and not (isinstance(X, tuple) and len(X) == 1):
+        X = (X,)
+    X = tuple(X)
     if len(X) != len(law.inputs):
         raise ValueError(f"{law.name} takes inputs {law.inputs}, got {len(X)} array(s)")
     X, y = check_inputs(X, y, law.inputs)
@@ -494,7 +578,7 @@ def fit(law: Law, X, y, *, objective: str = "huber_log", delta: float = 1e-3, me
     options = dict(objective=objective, delta=delta, method=method, grid=grid, starts=starts, n_polish=n_polish,
                    maxiter=maxiter)
     problem, best = _fit_once(law, X, y, **options)
-    status, flags, approx_se, condition, resid = _classify(problem, best.x, best, law)
+    status, flags, approx_se, condition, resid = _classify(problem, best.x, best, law, maxiter)
     coef, theta = problem.from_u(best.x)
     params = dict(zip(law.param_names, map(float, np.concatenate([coef, theta]))))
     result = FitResult(law=law, params=params, objective=float(best.fun * problem.scale), status=status,
@@ -513,7 +597,7 @@ def _fit_resample(law, X, y, options, index):
         problem, best = _fit_once(law, tuple(x[index] for x in X), y[index], **options)
     except FitError:
         return np.full(len(law.param_names), np.nan), "failed"
-    status = "converged" if best.success else "max_iterations"
+    status = next(iter(problem.optimizer_flags(best, options["maxiter"])), "converged")
     coef, theta = problem.from_u(best.x)
     return np.concatenate([coef, theta]), status
 

@@ -151,7 +151,7 @@ class Chinchilla(Law):
     nonnegative = (True, True, True)
     shape_params = ("alpha", "beta")
     bounds = {"alpha": (1e-3, 3.0), "beta": (1e-3, 3.0)}
-    grid_points = 32
+    grid_points = 24
 
     def basis(self, theta, X):
         N, D = X

@@ -1,0 +1,217 @@
+"""Compute-optimal allocation: from a fitted L(N, D) (Approach 3) or from IsoFLOP parabolas (Approach 2).
+
+Units: compute C in FLOP, N in parameters, D in tokens, loss in nats/token.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from .fitting import Estimate, FitResult, check_inputs
+from .laws import Chinchilla
+
+__all__ = ["ProportionalCost", "compute_optimal", "IsoFlopResult", "isoflop_fit", "HOFFMANN_ISOFLOP_BUDGETS"]
+
+HOFFMANN_ISOFLOP_BUDGETS = np.array([6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21])
+"""The nine IsoFLOP budgets of Hoffmann et al. (2022), FLOP."""
+
+
+@dataclass(frozen=True)
+class ProportionalCost:
+    """Training cost ``C = flops_per_param_token * N * D`` (6 for a dense transformer's forward+backward).
+
+    Any object with a method ``tokens(N, C) -> D`` can replace it (e.g. a cost that adds attention
+    FLOP per token); :func:`compute_optimal` then minimises the law numerically along the budget.
+    """
+
+    flops_per_param_token: float = 6.0
+
+    def tokens(self, N, C):
+        return np.asarray(C, dtype=float) / (self.flops_per_param_token * np.asarray(N, dtype=float))
+
+
+def _closed_form(params, C, k):
+    """N_opt, D_opt for L = E + A N^-alpha + B D^-beta under C = k N D; broadcasts params (B,) against C (m,)."""
+    params = {"beta": params["alpha"], **params}  # the over-training law ties beta to alpha
+    alpha, beta, A, B = (np.asarray(params[name], dtype=float)[..., None] for name in ("alpha", "beta", "A", "B"))
+    scale = np.asarray(C, dtype=float) / k
+    n_opt = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta)) * scale ** (beta / (alpha + beta))
+    return n_opt, scale / n_opt
+
+
+def _numeric(law, params, C, cost):
+    """Minimise ``law`` along each budget over log N (bounded Brent); loops, for general cost models."""
+    names = law.param_names
+    draws = np.atleast_1d(np.asarray(params[names[0]], dtype=float)).size
+    C = np.asarray(C, dtype=float)
+    n_opt = np.empty((draws, C.size))
+    for b in range(draws):
+        point = {k: float(np.atleast_1d(params[k])[b]) for k in names}
+        for j, budget in enumerate(C):
+            def loss_at(log_n):
+                n = np.exp(log_n)
+                return float(law.predict(point, np.array([n]), cost.tokens(np.array([n]), budget))[0])
+            upper = np.log(budget) / 2 + 10
+            res = optimize.minimize_scalar(loss_at, bounds=(0.0, upper), method="bounded",
+                                           options={"xatol": 1e-8})
+            n_opt[b, j] = np.exp(res.x)
+    return n_opt, cost.tokens(n_opt, C)
+
+
+def compute_optimal(fit: FitResult, C, *, cost=None, level: float | None = None) -> pd.DataFrame:
+    """Compute-optimal model size and tokens at budgets ``C`` with bootstrap intervals.
+
+    Parameters
+    ----------
+    fit : FitResult
+        A fit of a law with inputs (N, D), e.g. from :func:`scaling_lib.fit_chinchilla`; intervals
+        need ``n_bootstrap > 0``.
+    C : array_like, shape (m,)
+        Compute budgets, FLOP.
+    cost : object, optional
+        Cost model with ``tokens(N, C)``; default ``ProportionalCost(6)`` (C = 6 N D), for which
+        the Chinchilla law has a closed form.
+
+    Returns
+    -------
+    DataFrame
+        One row per budget: ``C``, ``N_opt``, ``N_low``, ``N_high`` (parameters), ``D_opt``,
+        ``D_low``, ``D_high`` (tokens), ``tokens_per_param``, ``tpp_low``, ``tpp_high``.
+    """
+    if tuple(fit.law.inputs) != ("N", "D"):
+        raise ValueError(f"compute_optimal needs a law of (N, D); {fit.law.name} takes {fit.law.inputs}")
+    C = np.atleast_1d(np.asarray(C, dtype=float))
+    if C.ndim != 1 or not np.all(np.isfinite(C) & (C > 0)):
+        raise ValueError("C must be a 1-D array of positive, finite budgets (FLOP)")
+    cost = ProportionalCost() if cost is None else cost
+    closed = isinstance(cost, ProportionalCost) and isinstance(fit.law, Chinchilla)
+
+    def allocation(params):
+        if closed:
+            return _closed_form(params, C, cost.flops_per_param_token)
+        return _numeric(fit.law, params, C, cost)
+
+    columns = {"C": C}
+    for label, short, func in (("N", "N", lambda p: allocation(p)[0]), ("D", "D", lambda p: allocation(p)[1]),
+                               ("tokens_per_param", "tpp", lambda p: np.divide(*allocation(p)[::-1]))):
+        est = fit.derive(func, level)
+        point = np.asarray(est.value).reshape(-1)
+        columns[f"{label}_opt" if label != "tokens_per_param" else label] = point
+        columns[f"{short}_low"] = np.asarray(est.low).reshape(-1) * np.ones_like(point)
+        columns[f"{short}_high"] = np.asarray(est.high).reshape(-1) * np.ones_like(point)
+    return pd.DataFrame(columns)
+
+
+@dataclass
+class IsoFlopResult:
+    """Approach 2: one parabola per IsoFLOP budget, then ``N_opt = G * C^a`` across budgets.
+
+    Attributes
+    ----------
+    profiles : DataFrame
+        Per budget: ``C`` (FLOP), ``n_runs``, ``N_opt`` (parameters, the parabola's minimum),
+        ``loss_min`` (nats/token), ``curvature`` (of loss in ln N; must be positive).
+    a : Estimate
+        Exponent of ``N_opt ∝ C^a``; ``D_opt ∝ C^(1-a)`` under C = 6 N D.
+    log_G : Estimate
+        Natural log of the prefactor G.
+    draws : ndarray, shape (B, 2)
+        Bootstrap draws of (a, log G).
+    """
+
+    profiles: pd.DataFrame
+    a: Estimate
+    log_G: Estimate
+    draws: np.ndarray
+    level: float
+
+    def n_opt(self, C) -> Estimate:
+        """Optimal model size (parameters) at budgets ``C`` (FLOP), with the bootstrap interval."""
+        C = np.atleast_1d(np.asarray(C, dtype=float))
+        point = np.exp(self.log_G.value) * C ** self.a.value
+        if len(self.draws) == 0:
+            nan = np.full_like(point, np.nan)
+            return Estimate(point, nan, nan, nan, self.level)
+        samples = np.exp(self.draws[:, 1:2]) * C ** self.draws[:, 0:1]
+        tail = 100 * (1 - self.level) / 2
+        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
+        return Estimate(point, samples.std(axis=0, ddof=1), low, high, self.level)
+
+
+def _assign_budgets(C, budgets, tolerance_decades):
+    log_c = np.log10(C)
+    log_b = np.log10(budgets)
+    nearest = np.argmin(np.abs(log_c[:, None] - log_b[None, :]), axis=1)
+    within = np.abs(log_c - log_b[nearest]) <= tolerance_decades
+    return np.where(within, nearest, -1)
+
+
+def _profile_minima(log_n, loss, labels, n_budgets):
+    """Vertex of a parabola of loss in ln N per budget; NaN where it is not a minimum or data are too few."""
+    out = np.full((n_budgets, 3), np.nan)  # ln N_opt, loss at vertex, curvature
+    for j in range(n_budgets):
+        sel = labels == j
+        if np.unique(log_n[sel]).size < 3:
+            continue
+        c2, c1, c0 = np.polyfit(log_n[sel], loss[sel], 2)
+        if c2 > 0:
+            vertex = -c1 / (2 * c2)
+            out[j] = (vertex, c0 - c1 * c1 / (4 * c2), c2)
+    return out
+
+
+def isoflop_fit(N, C, loss, *, budgets=HOFFMANN_ISOFLOP_BUDGETS, tolerance_decades: float = 0.1,
+                n_bootstrap: int = 0, seed: int = 0, level: float = 0.95) -> IsoFlopResult:
+    """Hoffmann et al.'s Approach 2: IsoFLOP parabolas, then a power law through their minima.
+
+    Parameters
+    ----------
+    N, C, loss : array_like, shape (n,)
+        Model size (parameters), training compute (FLOP), final loss (nats/token).
+    budgets : array_like
+        Budgets (FLOP) the runs were planned at; a run belongs to the nearest budget within
+        ``tolerance_decades`` (log10 units) and is otherwise not used.
+    n_bootstrap : int
+        Resamples of runs within each budget, refitting parabolas and the power law.
+    """
+    (N, C), loss = check_inputs((N, C), loss, ("N", "C"), "loss")
+    budgets = np.asarray(budgets, dtype=float)
+    labels = _assign_budgets(C, budgets, tolerance_decades)
+    log_n = np.log(N)
+    minima = _profile_minima(log_n, loss, labels, budgets.size)
+    ok = np.isfinite(minima[:, 0])
+    if ok.sum() < 2:
+        raise ValueError(f"need at least two budgets with a convex IsoFLOP profile of >= 3 model sizes; "
+                         f"got {int(ok.sum())} (runs per budget: {np.bincount(labels[labels >= 0], minlength=budgets.size)})")
+    profiles = pd.DataFrame({"C": budgets, "n_runs": np.bincount(labels[labels >= 0], minlength=budgets.size),
+                             "N_opt": np.exp(minima[:, 0]), "loss_min": minima[:, 1], "curvature": minima[:, 2]})
+
+    def power_law(mins):
+        good = np.isfinite(mins[:, 0])
+        slope, intercept = np.polyfit(np.log(budgets[good]), mins[good, 0], 1)
+        return slope, intercept
+
+    a, log_g = power_law(minima)
+    draws = np.empty((0, 2))
+    if n_bootstrap:
+        rng = np.random.default_rng(seed)
+        groups = [np.flatnonzero(labels == j) for j in range(budgets.size)]
+        draws = np.full((int(n_bootstrap), 2), np.nan)
+        for b in range(int(n_bootstrap)):
+            idx = np.concatenate([rng.choice(g, g.size) for g in groups if g.size])
+            mins = _profile_minima(log_n[idx], loss[idx], labels[idx], budgets.size)
+            if np.isfinite(mins[:, 0]).sum() >= 2:
+                draws[b] = power_law(mins)
+        draws = draws[np.all(np.isfinite(draws), axis=1)]
+    tail = 100 * (1 - level) / 2
+
+    def estimate(point, column):
+        if len(draws) < 2:
+            return Estimate(point, np.nan, np.nan, np.nan, level)
+        low, high = np.percentile(draws[:, column], [tail, 100 - tail])
+        return Estimate(point, float(draws[:, column].std(ddof=1)), low, high, level)
+
+    return IsoFlopResult(profiles, estimate(a, 0), estimate(log_g, 1), draws, level)

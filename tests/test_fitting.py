@@ -1,0 +1,211 @@
+"""Tests of the fitting engine: recovery, global optimality, identifiability reporting, bad inputs."""
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+
+from scaling_lib import FitError, fit, fit_chinchilla
+from scaling_lib.fitting import _Problem, hoffmann_starts, objective_value
+from scaling_lib.laws import BrokenPowerLaw, Chinchilla, ExponentialLink, OverTraining, PowerLaw, SigmoidLink
+
+CHINCHILLA = Chinchilla()
+
+
+def synthetic_grid(rng, params, *, n=60, n_decades=3.0, noise=0.003, n_min=1e7, tpp=(5.0, 500.0)):
+    """Random (N, D) design over ``n_decades`` of N and a range of tokens per parameter, with lognormal noise."""
+    N = np.exp(rng.uniform(np.log(n_min), np.log(n_min) + n_decades * np.log(10), n))
+    D = N * np.exp(rng.uniform(*np.log(tpp), n))
+    loss = CHINCHILLA.predict(params, N, D) * np.exp(rng.normal(0.0, noise, n))
+    return N, D, loss
+
+
+def identifiable_params(rng):
+    """True parameters for which both power-law terms are a sizeable part of the loss on the design."""
+    return dict(E=rng.uniform(1.5, 2.5), A=np.exp(rng.uniform(np.log(200), np.log(3000))),
+                B=np.exp(rng.uniform(np.log(1000), np.log(8000))), alpha=rng.uniform(0.25, 0.55),
+                beta=rng.uniform(0.25, 0.45))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_engine_objective_never_worse_than_truth_and_extrapolates(seed):
+    # A global optimiser can always reach the true parameters, so its objective is never worse.
+    rng = np.random.default_rng(seed)
+    true = identifiable_params(rng)
+    N, D, loss = synthetic_grid(rng, true)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = fit_chinchilla(N, D, loss)
+    assert result.objective <= objective_value(CHINCHILLA, true, (N, D), loss) + 1e-12
+    # One decade beyond the largest N and D. Measured over 40 draws: median 0.13%, max 0.62% error
+    # at 0.3% noise on 60 points; 2% is over three times the largest seen, and an order of
+    # magnitude below what a wrong basin gives (e.g. an exponent off by 0.1 moves it by ~5%).
+    n_far, d_far = N.max() * 10, D.max() * 10
+    predicted = result.predict([n_far], [d_far])[0]
+    truth = CHINCHILLA.predict(true, [n_far], [d_far])[0]
+    assert abs(predicted / truth - 1) < 0.02
+
+
+def test_identifiability_is_reported_in_status():
+    # Narrow design (one decade of N, tokens/param 10-40) at 1% noise: exponents are not identified.
+    flagged_narrow = []
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        N, D, loss = synthetic_grid(rng, dict(E=1.8, A=400, B=2000, alpha=0.34, beta=0.37), n=40, n_decades=1,
+                                    noise=0.01, n_min=1e8, tpp=(10, 40))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = fit_chinchilla(N, D, loss)
+        flagged_narrow.append(result.status == "ill_conditioned")
+    # Wide design at 0.3% noise with both terms sizeable: identified.
+    converged_wide = []
+    for seed in range(10):
+        rng = np.random.default_rng(1000 + seed)
+        N, D, loss = synthetic_grid(rng, identifiable_params(rng), n=80, n_decades=3.5)
+        converged_wide.append(fit_chinchilla(N, D, loss).status == "converged")
+    assert sum(flagged_narrow) >= 9, flagged_narrow
+    assert sum(converged_wide) >= 8, converged_wide
+
+
+def test_non_converged_fit_warns_and_says_so():
+    rng = np.random.default_rng(3)
+    N, D, loss = synthetic_grid(rng, identifiable_params(rng))
+    with pytest.warns(RuntimeWarning, match="max_iterations"):
+        result = fit_chinchilla(N, D, loss, maxiter=3)
+    assert result.status == "max_iterations"
+    assert "iteration limit" in result.flags["max_iterations"]
+
+
+def test_vp_matches_hoffmann_multistart_on_a_subset_of_starts():
+    rng = np.random.default_rng(7)
+    N, D, loss = synthetic_grid(rng, dict(E=1.7, A=400, B=400, alpha=0.34, beta=0.28), n=50)
+    engine = fit_chinchilla(N, D, loss)
+    starts = hoffmann_starts()[::45]  # 100 of the 4,500 starts, spread over the grid
+    reference = fit(CHINCHILLA, (N, D), loss, method="multistart", starts=starts)
+    assert engine.objective <= reference.objective + 1e-9
+
+
+@pytest.mark.parametrize("law, X", [
+    (PowerLaw(), (np.geomspace(1e6, 1e10, 30),)),
+    (CHINCHILLA, (np.geomspace(1e7, 1e10, 30), np.geomspace(1e9, 1e12, 30)[::-1])),
+    (OverTraining(), (np.geomspace(1e7, 1e10, 30), np.geomspace(1e9, 1e12, 30)[::-1])),
+    (BrokenPowerLaw(1), (np.geomspace(1e6, 1e10, 30),)),
+    (BrokenPowerLaw(2), (np.geomspace(1e6, 1e10, 30),)),
+    (SigmoidLink(), (np.geomspace(1e20, 1e24, 30),)),
+    (ExponentialLink(), (np.linspace(2.0, 4.0, 30),)),
+])
+def test_analytic_gradient_matches_finite_differences(law, X):
+    rng = np.random.default_rng(0)
+    grid = law.shape_grid(X)
+    theta = grid[rng.integers(len(grid))]
+    coef = rng.uniform(0.5, 2.0, len(law.coefficients))
+    y = law.basis(theta, X) @ coef * np.exp(rng.normal(0, 0.05, X[0].size))
+    for objective in ("huber_log", "least_squares"):
+        problem = _Problem(law, X, y, objective, delta=0.1)
+        u = problem.to_u(coef * 1.1, theta * 1.01)
+        error = optimize.check_grad(lambda v: problem.value_and_grad(v)[0], lambda v: problem.value_and_grad(v)[1],
+                                    u, epsilon=1e-7)
+        scale = np.linalg.norm(problem.value_and_grad(u)[1])
+        assert error <= 1e-4 * max(scale, 1.0), (law.name, objective, error, scale)
+
+
+@pytest.mark.parametrize("law, X, true", [
+    (PowerLaw(), (np.geomspace(1e6, 1e10, 40),), dict(E=1.5, A=30.0, alpha=0.2)),
+    (BrokenPowerLaw(1), (np.geomspace(1e2, 1e8, 60),), dict(a=0.1, b=5.0, c0=0.1, c1=0.4, d1=1e5, f1=0.3)),
+    (SigmoidLink(), (np.geomspace(1e20, 1e24, 40),), dict(floor=0.25, span=0.6, slope=1.5, x0=1e22)),
+    (ExponentialLink(), (np.linspace(2.0, 4.0, 40),), dict(eps=0.75, k=10.0, gamma=1.8)),
+])
+def test_other_laws_fit_their_own_curves(law, X, true):
+    rng = np.random.default_rng(1)
+    y = law.predict(true, *X) * np.exp(rng.normal(0, 0.003, X[0].size))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = fit(law, X, y)
+    assert result.objective <= objective_value(law, true, X, y) + 1e-12
+    np.testing.assert_allclose(result.predict(*X), law.predict(true, *X), rtol=0.01)
+
+
+def test_user_defined_law_needs_no_fitter_change():
+    class LogLaw(PowerLaw):
+        """y = E + A * (log x)^-alpha, a law the fitter has never seen."""
+        name = "log law"
+
+        def basis(self, theta, X):
+            return super().basis(theta, (np.log(X[0]),))
+
+        def basis_derivative(self, theta, X):
+            return super().basis_derivative(theta, (np.log(X[0]),))
+
+    law = LogLaw()
+    x = np.geomspace(1e3, 1e12, 40)
+    true = dict(E=0.5, A=4.0, alpha=1.2)
+    result = fit(law, (x,), law.predict(true, x))
+    assert result.params == pytest.approx(true, rel=1e-4)
+
+
+def test_bootstrap_is_seeded_and_independent_of_jobs():
+    rng = np.random.default_rng(11)
+    N, D, loss = synthetic_grid(rng, identifiable_params(rng), n=40)
+    one = fit_chinchilla(N, D, loss, n_bootstrap=12, seed=5)
+    again = fit_chinchilla(N, D, loss, n_bootstrap=12, seed=5, n_jobs=2)
+    other = fit_chinchilla(N, D, loss, n_bootstrap=12, seed=6)
+    np.testing.assert_array_equal(one.bootstrap.to_numpy(), again.bootstrap.to_numpy())
+    assert not np.array_equal(one.bootstrap.to_numpy(), other.bootstrap.to_numpy())
+    summary = one.summary()
+    assert list(summary.index) == ["E", "A", "B", "alpha", "beta"]
+    assert np.all(summary["low"] <= summary["high"])
+
+
+def test_intervals_cover_the_truth_at_roughly_the_nominal_rate():
+    covered = []
+    for seed in range(10):
+        rng = np.random.default_rng(500 + seed)
+        true = dict(E=1.8, A=600.0, B=3000.0, alpha=0.35, beta=0.33)
+        N, D, loss = synthetic_grid(rng, true, n=60, noise=0.01)
+        result = fit_chinchilla(N, D, loss, n_bootstrap=40, seed=seed)
+        est = result.derive(lambda p: p["E"] + 0 * p["alpha"])
+        covered.append(est.low <= true["E"] <= est.high)
+    assert sum(covered) >= 7  # 95% nominal; 10 draws and 40 resamples leave room for noise
+
+
+BAD_INPUTS = [
+    ([], [], [], "empty"),
+    ([1e8, np.nan], [1e9, 1e9], [3.0, 3.0], "NaN"),
+    ([1e8, np.inf], [1e9, 1e9], [3.0, 3.0], "infinite"),
+    ([1e8, 0.0], [1e9, 1e9], [3.0, 3.0], "positive"),
+    ([1e8, 1e9], [1e9, -1e9], [3.0, 3.0], "positive"),
+    ([1e8, 1e9], [1e9, 1e10], [3.0, 0.0], "positive"),
+    ([1e8, 1e9], [1e9, 1e10, 1e11], [3.0, 2.9], "different lengths"),
+    ([1e8, "x"], [1e9, 1e10], [3.0, 2.9], "numeric"),
+]
+
+
+@pytest.mark.parametrize("N, D, loss, message", BAD_INPUTS)
+def test_bad_inputs_raise_value_error_naming_the_problem(N, D, loss, message):
+    with pytest.raises(ValueError, match=message):
+        fit_chinchilla(N, D, loss)
+
+
+def test_bad_options_are_rejected():
+    N, D = np.geomspace(1e7, 1e9, 10), np.geomspace(1e9, 1e11, 10)
+    loss = CHINCHILLA.predict(dict(E=1.8, A=400, B=2000, alpha=0.34, beta=0.37), N, D)
+    with pytest.raises(ValueError, match="objective"):
+        fit_chinchilla(N, D, loss, objective="l1")
+    with pytest.raises(ValueError, match="delta"):
+        fit_chinchilla(N, D, loss, delta=0)
+    with pytest.raises(ValueError, match="starts"):
+        fit_chinchilla(N, D, loss, method="multistart")
+    with pytest.raises(ValueError, match="inputs"):
+        fit(CHINCHILLA, (N,), loss)
+
+
+def test_law_without_finite_predictions_raises_fit_error():
+    class Broken(PowerLaw):
+        def basis(self, theta, X):
+            return np.full(super().basis(theta, X).shape, np.nan)
+
+    with pytest.raises(FitError, match="finite"):
+        fit(Broken(), (np.geomspace(1e6, 1e9, 10),), np.linspace(3.0, 2.0, 10))
