@@ -2,6 +2,7 @@
 
     python -m scaling_lib report [NOTEBOOK ...] [-p NAME VALUE ...] [--output-dir DIR] [--timeout S]
     python -m scaling_lib params NOTEBOOK
+    python -m scaling_lib fetch [SOURCE ...]
 
 Exit status: 0 on success, 1 if a notebook failed, 2 for a usage error (unknown notebook or
 parameter, wrong parameter type); nothing runs after a usage error.
@@ -52,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         "params", help="list a notebook's parameters",
         description="List the parameters of a notebook's cell tagged 'parameters'.")
     params.add_argument("notebook", metavar="NOTEBOOK", help="notebook path or name")
+
+    fetch = commands.add_parser(
+        "fetch", help="download (or copy from the mirror) and verify the public data sets",
+        description="Fetch every raw file of the named sources (default: all) into the cache and verify its "
+                    "sha256. Reads from the folder named by SCALING_LIB_DATA_MIRROR when it is set.")
+    fetch.add_argument("sources", nargs="*", metavar="SOURCE", help="source names (default: all)")
     return parser
 
 
@@ -84,6 +91,22 @@ def _params(args) -> int:
     return 0
 
 
+def _fetch(args) -> int:
+    import time
+
+    from scaling_lib import datasets
+
+    unknown = sorted(set(args.sources) - set(datasets.names()))
+    if unknown:
+        raise ValueError(f"unknown source(s) {unknown}; registered: {', '.join(datasets.names())}")
+    for name in args.sources or datasets.names():
+        start = time.perf_counter()
+        files = datasets.fetch(name)
+        size = sum(path.stat().st_size for path in files.values())
+        print(f"{name}: {len(files)} file(s), {size:,} bytes verified in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status.
 
@@ -91,10 +114,10 @@ def main(argv=None) -> int:
     so ``--help`` answers at once.
     """
     args = _parser().parse_args(argv)
-    command = {"report": _report, "params": _params}[args.command]
+    command = {"report": _report, "params": _params, "fetch": _fetch}[args.command]
     try:
         return command(args)
-    except (FileNotFoundError, ValueError) as exc:  # report.ParameterError is a ValueError
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:  # ParameterError, FetchError included
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -28,12 +28,12 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import ndimage, optimize, special
+from scipy import ndimage, optimize, special, stats
 
 from .laws import HOFFMANN_STARTS, Chinchilla, Law
 
 __all__ = ["fit", "fit_chinchilla", "FitResult", "FitError", "Estimate", "check_inputs", "hoffmann_starts",
-           "objective_value", "STATUSES"]
+           "objective_value", "compare_with", "STATUSES"]
 
 STATUSES = ("converged", "max_iterations", "at_bound", "ill_conditioned")
 """Possible fit statuses, from best to worst-but-still-usable; a NaN fit raises :class:`FitError` instead."""
@@ -646,3 +646,48 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, n_bootstrap: int = 0, see
         ``.params`` has keys ``E, A, B, alpha, beta``; ``.objective``; ``.status``.
     """
     return fit(Chinchilla(), (N, D), loss, delta=delta, n_bootstrap=n_bootstrap, seed=seed, **kwargs)
+
+
+def compare_with(result: FitResult, values: dict, *, level: float | None = None) -> tuple[pd.DataFrame, dict]:
+    """Are published parameter values consistent with a bootstrapped fit?
+
+    Parameters
+    ----------
+    result : FitResult
+        A fit with ``n_bootstrap > 0``.
+    values : dict
+        Published values of some or all parameters (e.g. Hoffmann et al.'s ``E, A, B, alpha, beta``).
+
+    Returns
+    -------
+    table : DataFrame
+        Per parameter: ``published``, ``estimate``, ``se`` (bootstrap), ``z`` = (published -
+        estimate) / se, and ``inside`` (published value within the percentile interval).
+    joint : dict
+        ``chi2``, ``dof`` and ``p_value`` of the squared Mahalanobis distance of the published
+        vector from the estimate under the bootstrap covariance. Non-negative coefficients are
+        compared on a log scale, where their bootstrap distribution is closer to normal.
+    """
+    if result.bootstrap is None:
+        raise ValueError("compare_with needs a fit with n_bootstrap > 0")
+    unknown = sorted(set(values) - set(result.law.param_names))
+    if unknown:
+        raise KeyError(f"{result.law.name} has no parameter(s) {unknown}; it has {result.law.param_names}")
+    names = [n for n in result.law.param_names if n in values]
+    summary = result.summary(level)
+    table = pd.DataFrame({"published": [float(values[n]) for n in names]}, index=pd.Index(names, name="parameter"))
+    table["estimate"] = summary.loc[names, "estimate"]
+    table["se"] = summary.loc[names, "se"]
+    table["z"] = (table["published"] - table["estimate"]) / table["se"]
+    table["inside"] = (table["published"] >= summary.loc[names, "low"]) & (table["published"] <= summary.loc[names, "high"])
+    logged = [n in result.law.coefficients and result.law.nonnegative[result.law.coefficients.index(n)]
+              for n in names]
+    draws = result.bootstrap[names].dropna().to_numpy()
+
+    def transform(v):
+        return np.where(logged, np.log(np.maximum(v, 1e-300)), v)
+
+    diff = transform(table["published"].to_numpy()) - transform(table["estimate"].to_numpy())
+    cov = np.cov(transform(draws), rowvar=False).reshape(len(names), len(names))
+    chi2 = float(diff @ np.linalg.solve(cov, diff))
+    return table, {"chi2": chi2, "dof": len(names), "p_value": float(stats.chi2.sf(chi2, len(names)))}

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._fetch import (CACHE_ENV, MIRROR_ENV, ChecksumError, FetchError, default_cache_dir, fetch_file,
                      split_raw_url)
 from ._schema import Column, DataFormatError, validate_table
 
-__all__ = ["names", "info", "columns", "fetch", "load", "Source", "Column",
+__all__ = ["names", "info", "columns", "fetch", "load", "catalog", "summarize", "Source", "Column",
            "FetchError", "ChecksumError", "DataFormatError", "MIRROR_ENV", "CACHE_ENV"]
 
 
@@ -155,3 +156,45 @@ def load(name: str, *, cache_dir: str | Path | None = None) -> pd.DataFrame:
     source = info(name)
     table.attrs.update(source=name, citation=source.citation, license=source.license)
     return table
+
+
+def catalog() -> pd.DataFrame:
+    """One row per registered source: repository, pinned commit, files, size (bytes), license, citation."""
+    rows = [(s.name, s.repository, s.commit[:10], len(s.files), s.total_bytes, s.license, s.citation)
+            for s in map(info, names())]
+    return pd.DataFrame(rows, columns=["source", "repository", "commit", "files", "bytes", "license",
+                                       "citation"]).set_index("source")
+
+
+_SCALE_COLUMNS = {"N": "parameters", "D": "tokens", "tokens": "tokens", "C": "FLOP", "k": "samples"}
+
+
+def summarize(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows, columns and the scales each table spans.
+
+    Parameters
+    ----------
+    tables : dict
+        Source name -> tidy table from :func:`load`.
+
+    Returns
+    -------
+    DataFrame
+        One row per source: ``rows``, ``columns``, and for each scale column present
+        (N, D or tokens, C, k) its minimum, maximum and the decades between them (positive
+        values only).
+    """
+    records = []
+    for name, table in tables.items():
+        record = {"source": name, "rows": len(table), "columns": table.shape[1]}
+        for column in _SCALE_COLUMNS:
+            if column in table.columns:
+                values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+                values = values[np.isfinite(values) & (values > 0)]
+                if values.size:
+                    label = "D" if column == "tokens" else column
+                    record[f"{label}_min"] = values.min()
+                    record[f"{label}_max"] = values.max()
+                    record[f"{label}_decades"] = np.log10(values.max() / values.min())
+        records.append(record)
+    return pd.DataFrame(records).set_index("source")
