@@ -1,10 +1,14 @@
 """Analysis-ready selections of the tidy source tables (one function per recipe a paper used)."""
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
+
 import pandas as pd
 
-__all__ = ["chinchilla_points", "misfitting_final_runs", "gadre_loss_points", "colpret_loss_points"]
+from .datasets._schema import Column, read_csv, validate_table
+
+__all__ = ["chinchilla_points", "misfitting_final_runs", "gadre_loss_points", "colpret_loss_points",
+           "read_runs_csv"]
 
 
 def _require(table: pd.DataFrame, columns, what: str):
@@ -76,3 +80,25 @@ def colpret_loss_points(table: pd.DataFrame, family: str = "OPT", min_tokens: fl
     out = rows[["model", "N", "D", "value"]].rename(columns={"value": "loss"})
     out = out.assign(C=6.0 * out["N"] * out["D"])
     return out.sort_values(["N", "D"]).reset_index(drop=True)
+
+
+_RUN_COLUMNS = [
+    Column("N", "float", "parameters", "model size", positive=True),
+    Column("D", "float", "tokens", "training tokens", positive=True),
+    Column("loss", "float", "nats/token", "final loss", positive=True),
+]
+
+
+def read_runs_csv(path) -> pd.DataFrame:
+    """Read your own training runs from a CSV with columns ``N`` (parameters), ``D`` (tokens), ``loss`` (nats/token).
+
+    Other columns are ignored. Adds ``C = 6 N D`` (FLOP). Raises :class:`scaling_lib.datasets.DataFormatError`
+    (a ``ValueError``) naming the file and the problem when a column is missing, non-numeric, missing values,
+    or not positive.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such CSV file: {path}")
+    raw = read_csv(path, [c.name for c in _RUN_COLUMNS], path.name)
+    runs = validate_table(raw, _RUN_COLUMNS, path.name)
+    return runs.assign(C=6.0 * runs["N"] * runs["D"])

@@ -37,6 +37,7 @@ from papermill.exceptions import PapermillExecutionError
 
 import scaling_lib
 from scaling_lib.results import RESULTS_ENV, load_results
+from scaling_lib.widgets import HEADLESS_ENV
 
 __all__ = ["ParameterError", "ReportOutcome", "find_notebooks", "notebook_parameters",
            "parse_value", "resolve_parameters", "ensure_kernel", "run_report", "run_reports",
@@ -310,7 +311,8 @@ def _first_line(text: str) -> str:
 def _execute(notebook: Path, work: Path, parameters: dict, kernel_name: str, timeout) -> str | None:
     """Run ``notebook`` into ``work``; return a one-line error, or None on success."""
     try:
-        with _environ(RESULTS_ENV, str(work / "results.json")):
+        # Reports are static: explorers draw their figure instead of waiting for a front end.
+        with _environ(RESULTS_ENV, str(work / "results.json")), _environ(HEADLESS_ENV, "1"):
             papermill.execute_notebook(
                 str(notebook), str(work / f"{notebook.stem}.ipynb"), parameters=parameters,
                 kernel_name=kernel_name, cwd=str(notebook.parent), progress_bar=True,

@@ -158,3 +158,14 @@ def test_validation_returns_schema_order_and_dtypes():
     out = validate_table(frame, SCHEMA, "toy_source")
     assert list(out.columns) == ["N", "loss", "model"]
     assert out["N"].dtype == np.float64 and out["loss"].iloc[0] == 3.5
+
+
+def test_column_reference_is_up_to_date():
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("document_datasets", root / "scripts" / "document_datasets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (root / "data" / "README.md").read_text() == module.render(), \
+        "data/README.md is stale: run python scripts/document_datasets.py"
