@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._fetch import (CACHE_ENV, MIRROR_ENV, ChecksumError, FetchError, default_cache_dir, fetch_file,
-                     split_raw_url)
+from ._fetch import CACHE_ENV, MIRROR_ENV, ChecksumError, FetchError, default_cache_dir, fetch_file, split_raw_url
 from ._schema import Column, DataFormatError, validate_table
 
 __all__ = ["names", "info", "columns", "fetch", "load", "catalog", "summarize", "Source", "Column",

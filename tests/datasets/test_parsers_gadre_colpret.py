@@ -5,27 +5,20 @@ skipped otherwise.
 """
 import json
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _mirror import raw_path
 
 from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import colpret_subset, gadre_overtraining
 
-MIRROR = os.environ.get("SCALING_LIB_DATA_MIRROR")
-
 
 def _mirror_files(name):
     """Repository-relative path -> file in the mirror, for every registered raw file of ``name``."""
-    if not MIRROR or not Path(MIRROR).is_dir():
-        pytest.skip("SCALING_LIB_DATA_MIRROR is not set or not a directory")
-    source = datasets.info(name)
-    root = Path(MIRROR) / "github" / source.repository / source.commit
-    files = {f.path: root / f.path for f in source.files}
+    files = {f.path: raw_path(name, f.path) for f in datasets.info(name).files}
     missing = [p for p in files.values() if not p.is_file()]
     if missing:
         pytest.skip(f"mirror lacks {len(missing)} file(s) of {name}, e.g. {missing[0]}")

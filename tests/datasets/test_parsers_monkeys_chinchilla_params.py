@@ -1,32 +1,13 @@
 """Checks of the monkey_power_laws, llmonkeys_digitized and chinchilla_model_params parsers against the mirror."""
 import csv
-import os
 import shutil
-from pathlib import Path
 
 import pytest
+from _mirror import raw_path as _raw
 
 from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import chinchilla_model_params, llmonkeys_digitized, monkey_power_laws
-
-
-def _mirror():
-    root = os.environ.get(datasets.MIRROR_ENV)
-    if not root:
-        pytest.skip(f"{datasets.MIRROR_ENV} is not set")
-    return Path(root)
-
-
-def _raw(name, rel):
-    source = datasets.info(name)
-    return _mirror() / "github" / source.repository / source.commit / rel
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    _mirror()
-    return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +97,9 @@ def test_monkeys_spot_values(monkeys):
 
 def test_monkeys_pass_at_k_recomputable(monkeys):
     """Unbiased pass@k from (n, c) reproduces an upstream curve value (BoN, Llama 3 8B IT, prompt 1, k = 10)."""
-    import pyarrow.parquet as pq
     from math import comb
+
+    import pyarrow.parquet as pq
     raw = pq.read_table(_raw("monkey_power_laws", "data/processed_data/bon_jailbreaking_pass_at_k.parquet")
                         ).to_pandas()
     raw = raw[(raw["Model"] == "Llama 3 8B IT") & (raw["Problem Idx"] == 1) & (raw["Scaling Parameter"] == 10)]

@@ -1,32 +1,14 @@
 """Checks of the obsscaling and inverse_scaling_naimenz parsers against the mirrored raw files."""
 import csv
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from _mirror import raw_path as _raw
 
 from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import inverse_scaling_naimenz, obsscaling
-
-
-def _mirror():
-    root = os.environ.get(datasets.MIRROR_ENV)
-    if not root:
-        pytest.skip(f"{datasets.MIRROR_ENV} is not set")
-    return Path(root)
-
-
-def _raw(name, rel):
-    source = datasets.info(name)
-    return _mirror() / "github" / source.repository / source.commit / rel
-
-
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    _mirror()
-    return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(scope="module")

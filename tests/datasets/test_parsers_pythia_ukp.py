@@ -6,38 +6,23 @@ tests, which build their own raw files.
 import csv
 import json
 import math
-import os
-from pathlib import Path
 
 import pytest
+from _mirror import raw_path as _raw
 
 from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import pythia_evals, ukp_on_emergence
 
 
-def _mirror():
-    root = os.environ.get(datasets.MIRROR_ENV)
-    if not root:
-        pytest.skip(f"{datasets.MIRROR_ENV} is not set")
-    return Path(root)
-
-
-def _raw(name, path):
-    source = datasets.info(name)
-    return _mirror() / "github" / source.repository / source.commit / path
+@pytest.fixture(scope="module")
+def pythia(cache):
+    return datasets.load("pythia_evals", cache_dir=cache)
 
 
 @pytest.fixture(scope="module")
-def pythia():
-    _mirror()
-    return datasets.load("pythia_evals")
-
-
-@pytest.fixture(scope="module")
-def ukp():
-    _mirror()
-    return datasets.load("ukp_on_emergence")
+def ukp(cache):
+    return datasets.load("ukp_on_emergence", cache_dir=cache)
 
 
 # ---------------------------------------------------------------- pythia_evals

@@ -41,7 +41,6 @@ import math
 import re
 from pathlib import PurePosixPath
 
-import numpy as np
 import pandas as pd
 
 from .._schema import Column, DataFormatError, read_csv, read_json
