@@ -21,7 +21,7 @@ the remaining notebooks still run; the exit status is then 1.
 
 examples:
   python -m scaling_lib report
-  python -m scaling_lib report 00_data_tour -p n_bootstrap 50
+  python -m scaling_lib report 01_fitting_scaling_laws -p n_bootstrap 4000
   python -m scaling_lib params 00_data_tour
 """
 

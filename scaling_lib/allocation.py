@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .fitting import Estimate, FitResult, check_inputs
+from .fitting import Estimate, FitResult, check_inputs, percentile_estimate
 from .laws import Chinchilla
 
-__all__ = ["ProportionalCost", "compute_optimal", "IsoFlopResult", "isoflop_fit", "HOFFMANN_ISOFLOP_BUDGETS"]
+__all__ = ["ProportionalCost", "compute_optimal", "allocation_exponent", "IsoFlopResult", "isoflop_fit",
+           "HOFFMANN_ISOFLOP_BUDGETS"]
 
 HOFFMANN_ISOFLOP_BUDGETS = np.array([6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21])
 """The nine IsoFLOP budgets of Hoffmann et al. (2022), FLOP."""
@@ -45,6 +46,7 @@ def _closed_form(params, C, k):
 def _numeric(law, params, C, cost):
     """Minimise ``law`` along each budget over log N (bounded Brent); loops, for general cost models."""
     names = law.param_names
+    scalar = np.ndim(params[names[0]]) == 0
     draws = np.atleast_1d(np.asarray(params[names[0]], dtype=float)).size
     C = np.asarray(C, dtype=float)
     n_opt = np.empty((draws, C.size))
@@ -58,6 +60,7 @@ def _numeric(law, params, C, cost):
             res = optimize.minimize_scalar(loss_at, bounds=(0.0, upper), method="bounded",
                                            options={"xatol": 1e-8})
             n_opt[b, j] = np.exp(res.x)
+    n_opt = n_opt[0] if scalar else n_opt
     return n_opt, cost.tokens(n_opt, C)
 
 
@@ -105,6 +108,13 @@ def compute_optimal(fit: FitResult, C, *, cost=None, level: float | None = None)
     return pd.DataFrame(columns)
 
 
+def allocation_exponent(fit: FitResult, level: float | None = None) -> Estimate:
+    """Exponent a of ``N_opt ∝ C^a`` implied by a Chinchilla fit under C ∝ N D: ``beta / (alpha + beta)``."""
+    if not {"alpha", "beta"} <= set(fit.params):
+        raise ValueError(f"allocation_exponent needs exponents alpha and beta; {fit.law.name} has {fit.law.param_names}")
+    return fit.derive(lambda p: p["beta"] / (p["alpha"] + p["beta"]), level)
+
+
 @dataclass
 class IsoFlopResult:
     """Approach 2: one parabola per IsoFLOP budget, then ``N_opt = G * C^a`` across budgets.
@@ -132,13 +142,8 @@ class IsoFlopResult:
         """Optimal model size (parameters) at budgets ``C`` (FLOP), with the bootstrap interval."""
         C = np.atleast_1d(np.asarray(C, dtype=float))
         point = np.exp(self.log_G.value) * C ** self.a.value
-        if len(self.draws) == 0:
-            nan = np.full_like(point, np.nan)
-            return Estimate(point, nan, nan, nan, self.level)
         samples = np.exp(self.draws[:, 1:2]) * C ** self.draws[:, 0:1]
-        tail = 100 * (1 - self.level) / 2
-        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
-        return Estimate(point, samples.std(axis=0, ddof=1), low, high, self.level)
+        return percentile_estimate(point, samples, self.level)
 
 
 def _assign_budgets(C, budgets, tolerance_decades):
@@ -150,15 +155,20 @@ def _assign_budgets(C, budgets, tolerance_decades):
 
 
 def _profile_minima(log_n, loss, labels, n_budgets):
-    """Vertex of a parabola of loss in ln N per budget; NaN where it is not a minimum or data are too few."""
+    """Vertex of a parabola of loss in ln N per budget.
+
+    NaN where the budget has fewer than three model sizes, the parabola opens downwards, or
+    its vertex lies outside the sizes sampled at that budget (an extrapolated optimum is not
+    an IsoFLOP measurement).
+    """
     out = np.full((n_budgets, 3), np.nan)  # ln N_opt, loss at vertex, curvature
     for j in range(n_budgets):
         sel = labels == j
         if np.unique(log_n[sel]).size < 3:
             continue
         c2, c1, c0 = np.polyfit(log_n[sel], loss[sel], 2)
-        if c2 > 0:
-            vertex = -c1 / (2 * c2)
+        vertex = -c1 / (2 * c2) if c2 > 0 else np.nan
+        if log_n[sel].min() <= vertex <= log_n[sel].max():
             out[j] = (vertex, c0 - c1 * c1 / (4 * c2), c2)
     return out
 
@@ -184,7 +194,8 @@ def isoflop_fit(N, C, loss, *, budgets=HOFFMANN_ISOFLOP_BUDGETS, tolerance_decad
     minima = _profile_minima(log_n, loss, labels, budgets.size)
     ok = np.isfinite(minima[:, 0])
     if ok.sum() < 2:
-        raise ValueError(f"need at least two budgets with a convex IsoFLOP profile of >= 3 model sizes; "
+        raise ValueError(f"need at least two budgets whose IsoFLOP profile (>= 3 model sizes) has its minimum "
+                         f"inside the sampled sizes; "
                          f"got {int(ok.sum())} (runs per budget: {np.bincount(labels[labels >= 0], minlength=budgets.size)})")
     profiles = pd.DataFrame({"C": budgets, "n_runs": np.bincount(labels[labels >= 0], minlength=budgets.size),
                              "N_opt": np.exp(minima[:, 0]), "loss_min": minima[:, 1], "curvature": minima[:, 2]})
@@ -206,12 +217,5 @@ def isoflop_fit(N, C, loss, *, budgets=HOFFMANN_ISOFLOP_BUDGETS, tolerance_decad
             if np.isfinite(mins[:, 0]).sum() >= 2:
                 draws[b] = power_law(mins)
         draws = draws[np.all(np.isfinite(draws), axis=1)]
-    tail = 100 * (1 - level) / 2
-
-    def estimate(point, column):
-        if len(draws) < 2:
-            return Estimate(point, np.nan, np.nan, np.nan, level)
-        low, high = np.percentile(draws[:, column], [tail, 100 - tail])
-        return Estimate(point, float(draws[:, column].std(ddof=1)), low, high, level)
-
-    return IsoFlopResult(profiles, estimate(a, 0), estimate(log_g, 1), draws, level)
+    return IsoFlopResult(profiles, percentile_estimate(a, draws[:, 0], level),
+                         percentile_estimate(log_g, draws[:, 1], level), draws, level)

@@ -1,6 +1,7 @@
 """Backtests: fit a law on the smaller scales, predict held-out larger scales, score the prediction."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 from .fitting import FitResult, check_inputs, fit
 from .laws import Law
 
-__all__ = ["BacktestResult", "backtest"]
+__all__ = ["BacktestResult", "backtest", "run_backtests"]
 
 
 @dataclass
@@ -39,6 +40,11 @@ class BacktestResult:
         return float(self.table["abs_rel_error"].max())
 
     @property
+    def median_relative_width(self) -> float:
+        """Median interval width relative to the actual value: coverage means little when this is large."""
+        return float(((self.table["high"] - self.table["low"]) / self.table["actual"]).median())
+
+    @property
     def coverage(self) -> float:
         """Fraction of held-out points inside their interval (compare with the nominal level)."""
         return float(self.table["covered"].mean())
@@ -46,11 +52,12 @@ class BacktestResult:
     def summary(self) -> dict:
         return {"n_train": self.n_train, "n_test": len(self.table), "mean_abs_rel_error": self.mean_abs_rel_error,
                 "max_abs_rel_error": self.max_abs_rel_error, "coverage": self.coverage,
+                "median_relative_width": self.median_relative_width,
                 "level": self.fit.level, "fit_status": self.fit.status}
 
 
 def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, level: float = 0.95,
-             interval: str = "observation", **fit_options) -> BacktestResult:
+             interval: str = "observation", groups=None, **fit_options) -> BacktestResult:
     """Fit ``law`` on the points where ``train`` is true and predict the others.
 
     Parameters
@@ -67,6 +74,9 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
     interval : {"observation", "mean"}
         Interval kind (see :meth:`FitResult.predict_interval`); ``"observation"`` is the one a
         single new run should fall in.
+    groups : array_like, shape (n,), optional
+        Cluster labels (e.g. model names); the bootstrap of the training fit resamples whole
+        clusters, as it should when several points come from one model's trajectory.
     **fit_options
         Passed to :func:`scaling_lib.fit`.
     """
@@ -79,8 +89,9 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
     if train.all() or not train.any():
         raise ValueError(f"train must hold out some points and keep some; it selects {int(train.sum())} "
                          f"of {y.size}")
+    train_groups = None if groups is None else np.asarray(groups)[train]
     result = fit(law, tuple(x[train] for x in X), y[train], n_bootstrap=n_bootstrap, seed=seed, level=level,
-                 **fit_options)
+                 groups=train_groups, **fit_options)
     test = ~train
     pred = result.predict_interval(*(x[test] for x in X), kind=interval)
     actual = y[test]
@@ -92,3 +103,34 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
     table["abs_rel_error"] = np.abs(pred.value - actual) / actual
     table["covered"] = (actual >= pred.low) & (actual <= pred.high)
     return BacktestResult(result, table, int(train.sum()))
+
+
+def run_backtests(designs: dict, *, n_bootstrap: int = 200, seed: int = 0, **options) -> tuple[dict, pd.DataFrame]:
+    """Run several backtests on tables of runs and summarise them.
+
+    Parameters
+    ----------
+    designs : dict
+        Name -> ``(law, runs, train)`` or ``(law, runs, train, group_column)``. ``runs`` is a
+        DataFrame with columns ``N``, ``D`` and ``loss``, ``train`` a boolean mask over its rows,
+        ``group_column`` the column whose values are resampled as clusters.
+    **options
+        Passed to :func:`backtest` (``level``, ``interval``, ``n_jobs``, ...).
+
+    Returns
+    -------
+    results : dict
+        Name -> :class:`BacktestResult`.
+    summary : DataFrame
+        One row per design: sizes, errors, coverage and the training fit's status. Statuses are
+        reported here rather than as warnings.
+    """
+    results = {}
+    for name, (law, runs, train, *group_column) in designs.items():
+        groups = runs[group_column[0]].to_numpy() if group_column else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            results[name] = backtest(law, (runs["N"].to_numpy(), runs["D"].to_numpy()), runs["loss"].to_numpy(),
+                                     np.asarray(train), n_bootstrap=n_bootstrap, seed=seed, groups=groups, **options)
+    summary = pd.DataFrame({name: result.summary() for name, result in results.items()}).T
+    return results, summary

@@ -36,12 +36,14 @@ __all__ = ["fit", "fit_chinchilla", "FitResult", "FitError", "Estimate", "check_
            "objective_value", "compare_with", "STATUSES"]
 
 STATUSES = ("converged", "max_iterations", "at_bound", "ill_conditioned")
-"""Possible fit statuses, from best to worst-but-still-usable; a NaN fit raises :class:`FitError` instead."""
+"""Possible fit statuses. When several apply, ``status`` is the first of ``max_iterations`` (the optimizer did
+not finish), ``at_bound``, ``ill_conditioned``, and ``flags`` lists them all; a NaN fit raises :class:`FitError`."""
 
 _LOG_COEF_BOUNDS = (-50.0, 50.0)  # coefficient range exp(-50) .. exp(50); exp(-50) means "zero"
 _WEAK_RELATIVE_SE = 0.25  # an exponent whose approximate s.e. exceeds a quarter of its size is weakly identified
 _MAX_CONDITION = 1e10
 _STALL_GRADIENT = 1e-4  # projected gradient of the (start-normalised) objective regarded as zero
+_INVALID = 1e30  # objective reported to the optimizer where the law's predictions are invalid
 _BASIN_RATIO = 3.0  # basins screened at more than 3x the best objective are not polished
 
 
@@ -64,6 +66,18 @@ class Estimate:
             return (f"{self.value:.4g} (s.e. {self.se:.2g}; {100 * self.level:.0f}% interval "
                     f"{self.low:.4g} to {self.high:.4g})")
         return repr(self)
+
+
+def percentile_estimate(point, samples, level: float) -> Estimate:
+    """An :class:`Estimate` from a point value and bootstrap samples along axis 0 (NaN samples ignored)."""
+    point = np.asarray(point, dtype=float)
+    samples = np.asarray(samples, dtype=float)
+    if samples.shape[0] < 2:
+        nan = np.full_like(point, np.nan)
+        return Estimate(point[()], nan[()], nan[()], nan[()], level)
+    tail = 100 * (1 - level) / 2
+    low, high = np.nanpercentile(samples, [tail, 100 - tail], axis=0)
+    return Estimate(point[()], np.nanstd(samples, axis=0, ddof=1)[()], low[()], high[()], level)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +266,7 @@ class _Problem:
         pred = phi @ coef
         value, slope = _loss_and_slope(pred, self.y, self.objective, self.delta)
         if not np.isfinite(value):
-            return 1e30, np.zeros_like(u)
+            return _INVALID, np.zeros_like(u)  # L-BFGS-B needs a finite value; its line search backs off
         grad = slope @ self._natural_jacobian(coef, theta, phi)
         grad = np.where(self.log_u, grad * np.concatenate([coef, theta]), grad)
         return value / self.scale, grad / self.scale
@@ -322,7 +336,7 @@ class FitResult:
     objective : float
         Objective value at ``params`` (summed over points, unscaled).
     status : str
-        One of :data:`STATUSES`; the worst that applies.
+        One of :data:`STATUSES` (see there for the order when several apply).
     flags : dict
         Every status that applies, with the parameters concerned and a human-readable message.
     approx_se : dict
@@ -347,34 +361,38 @@ class FitResult:
     bootstrap: pd.DataFrame | None = None
     bootstrap_status: dict = field(default_factory=dict)
     level: float = 0.95
-    residual_scale: float = float("nan")
 
     # -- uncertainty -----------------------------------------------------------------------
     def _draws(self) -> dict:
+        """Successful bootstrap draws as name -> array of shape (B,); empty without (usable) bootstrap."""
         if self.bootstrap is None:
             return {}
         ok = self.bootstrap.dropna()
+        if len(ok) < 2:
+            return {}
         return {name: ok[name].to_numpy() for name in self.law.param_names}
 
     def derive(self, func: Callable[[dict], np.ndarray], level: float | None = None) -> Estimate:
         """Point estimate, s.e. and percentile interval of ``func(params)``.
 
-        ``func`` receives a dict of parameters; under the bootstrap each value is an array of
-        shape (B,), so write ``func`` with NumPy operations that broadcast.
+        ``func`` receives a dict of parameters. For the point estimate the values are floats;
+        under the bootstrap each is an array of shape (B,), and ``func`` must return an array
+        whose first axis is that B (write it with NumPy operations that broadcast, e.g.
+        ``p["beta"] / (p["alpha"] + p["beta"])``, or ``p["A"][..., None] * x`` for a curve).
         """
         level = self.level if level is None else level
         value = np.asarray(func(self.params), dtype=float)
         draws = self._draws()
         if not draws:
-            nan = np.full_like(value, np.nan)
-            return Estimate(value[()], nan[()], nan[()], nan[()], level)
+            return percentile_estimate(value, np.empty((0,) + value.shape), level)
+        n_draws = len(next(iter(draws.values())))
         samples = np.asarray(func(draws), dtype=float)
-        if samples.shape[:1] != next(iter(draws.values())).shape:
-            samples = np.moveaxis(samples, -1, 0)
-        tail = 100 * (1 - level) / 2
-        low, high = np.nanpercentile(samples, [tail, 100 - tail], axis=0)
-        se = np.nanstd(samples, axis=0, ddof=1)
-        return Estimate(value[()], se[()], low[()], high[()], level)
+        if samples.shape == value.shape and samples.shape[:1] != (n_draws,):
+            samples = np.broadcast_to(samples, (n_draws,) + value.shape)  # func ignores the parameters
+        if samples.shape != (n_draws,) + value.shape:
+            raise ValueError(f"func must return shape {(n_draws,) + value.shape} for {n_draws} bootstrap draws "
+                             f"(leading axis = draws), got {samples.shape}")
+        return percentile_estimate(value, samples, level)
 
     @property
     def se(self) -> dict:
@@ -413,18 +431,16 @@ class FitResult:
         point = law.predict(self.params, *arrays)
         draws = self._draws()
         if not draws:
-            nan = np.full_like(point, np.nan)
-            return Estimate(point, nan, nan, nan, level)
+            return percentile_estimate(point, np.empty((0,) + point.shape), level)
         coef = np.stack([draws[c] for c in law.coefficients], axis=1)
         theta = np.stack([draws[s] for s in law.shape_params], axis=1)
         samples = np.einsum("bnk,bk->bn", law.basis(theta, tuple(arrays)), coef)
         if kind == "observation":
+            # Residuals are prediction minus observation (in log for huber_log): subtract them.
             rng = np.random.default_rng(0)
             noise = rng.choice(self._residuals, size=samples.shape)
-            samples = samples * np.exp(noise) if self.objective_name == "huber_log" else samples + noise
-        tail = 100 * (1 - level) / 2
-        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
-        return Estimate(point, samples.std(axis=0, ddof=1), low, high, level)
+            samples = samples * np.exp(-noise) if self.objective_name == "huber_log" else samples - noise
+        return percentile_estimate(point, samples, level)
 
     _residuals: np.ndarray = field(default=None, repr=False)
 
@@ -437,7 +453,7 @@ class FitResult:
 # Fitting
 
 
-def hoffmann_starts(law: Law | None = None) -> np.ndarray:
+def hoffmann_starts() -> np.ndarray:
     """Hoffmann et al.'s 4,500 starting points as natural parameters in ``Chinchilla().param_names`` order."""
     a, b, e, alpha, beta = HOFFMANN_STARTS.T
     return np.stack([np.exp(e), np.exp(a), np.exp(b), alpha, beta], axis=1)
@@ -511,14 +527,14 @@ def _fit_once(law, X, y, objective, delta, method, grid, starts, n_polish, maxit
         # where E and A N^-alpha trade off (alpha -> 0 makes A N^-alpha a constant); an interior
         # basin the grid did not resolve as a local minimum may be lower.
         best = min(filter(None, [best, _best_polish(problem, interior, maxiter)]), key=lambda r: r.fun)
-    if best is None or best.fun >= 1e30 / problem.scale:
+    if best is None or best.fun >= _INVALID:
         raise FitError(f"{law.name}: every start gave a non-finite objective")
     return problem, best
 
 
 def fit(law: Law, X, y, *, objective: str = "huber_log", delta: float = 1e-3, method: str = "vp",
         starts=None, grid=None, n_polish: int = 4, maxiter: int = 2000, n_bootstrap: int = 0, seed: int = 0,
-        level: float = 0.95, n_jobs: int = 1) -> FitResult:
+        groups=None, level: float = 0.95, n_jobs: int = 1) -> FitResult:
     """Fit ``law`` to targets ``y`` at inputs ``X``.
 
     Parameters
@@ -544,6 +560,9 @@ def fit(law: Law, X, y, *, objective: str = "huber_log", delta: float = 1e-3, me
         Resamples of the data points (with replacement), each fitted exactly like the point estimate.
     seed : int
         Seed of the bootstrap resampling.
+    groups : array_like, shape (n,), optional
+        Cluster labels (e.g. the model of each checkpoint). The bootstrap then resamples whole
+        clusters rather than single points, which is right when points of a cluster are correlated.
     level : float
         Default coverage of reported intervals.
     n_jobs : int
@@ -574,7 +593,18 @@ def fit(law: Law, X, y, *, objective: str = "huber_log", delta: float = 1e-3, me
         raise ValueError(f"delta must be positive, got {delta}")
     if method == "multistart" and starts is None:
         raise ValueError("method='multistart' needs starts (e.g. scaling_lib.fitting.hoffmann_starts())")
+    if int(n_polish) < 1:
+        raise ValueError(f"n_polish must be at least 1, got {n_polish}")
+    if int(n_bootstrap) < 0 or int(n_bootstrap) == 1:
+        raise ValueError(f"n_bootstrap must be 0 (no bootstrap) or at least 2, got {n_bootstrap}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    if groups is not None and np.shape(groups) != y.shape:
+        raise ValueError(f"groups must have one label per point ({y.size}), got shape {np.shape(groups)}")
     grid = law.shape_grid(X) if grid is None else np.asarray(grid, dtype=float)
+    if grid.ndim != 2 or grid.shape[1] != len(law.shape_params):
+        raise ValueError(f"grid must have shape (G, {len(law.shape_params)}) for shape parameters "
+                         f"{law.shape_params}, got {grid.shape}")
     options = dict(objective=objective, delta=delta, method=method, grid=grid, starts=starts, n_polish=n_polish,
                    maxiter=maxiter)
     problem, best = _fit_once(law, X, y, **options)
@@ -584,11 +614,11 @@ def fit(law: Law, X, y, *, objective: str = "huber_log", delta: float = 1e-3, me
     result = FitResult(law=law, params=params, objective=float(best.fun * problem.scale), status=status,
                        flags=flags, approx_se=approx_se, condition_number=condition, n_points=y.size,
                        objective_name=objective, delta=delta, iterations=int(best.nit), level=level,
-                       residual_scale=float(np.std(resid)), _residuals=resid)
+                       _residuals=resid)
     if status != "converged":
         warnings.warn(f"{law.name} fit status {status!r}: {flags}", RuntimeWarning, stacklevel=2)
     if n_bootstrap:
-        result.bootstrap, result.bootstrap_status = _bootstrap(law, X, y, options, n_bootstrap, seed, n_jobs)
+        result.bootstrap, result.bootstrap_status = _bootstrap(law, X, y, options, n_bootstrap, seed, n_jobs, groups)
     return result
 
 
@@ -597,20 +627,32 @@ def _fit_resample(law, X, y, options, index):
         problem, best = _fit_once(law, tuple(x[index] for x in X), y[index], **options)
     except FitError:
         return np.full(len(law.param_names), np.nan), "failed"
-    status = next(iter(problem.optimizer_flags(best, options["maxiter"])), "converged")
+    flags = problem.optimizer_flags(best, options["maxiter"])
+    status = next(iter(flags), "at_bound" if problem.at_bound(best.x) else "converged")
     coef, theta = problem.from_u(best.x)
     return np.concatenate([coef, theta]), status
 
 
-def _bootstrap(law, X, y, options, n_bootstrap, seed, n_jobs):
+def _resample_indices(n_points, n_bootstrap, seed, groups):
+    """Row indices of each resample: points, or whole clusters when ``groups`` is given."""
     rng = np.random.default_rng(seed)
-    indices = rng.integers(0, y.size, size=(int(n_bootstrap), y.size))
+    if groups is None:
+        return list(rng.integers(0, n_points, size=(n_bootstrap, n_points)))
+    _, labels = np.unique(np.asarray(groups), return_inverse=True)
+    members = [np.flatnonzero(labels == g) for g in range(labels.max() + 1)]
+    picks = rng.integers(0, len(members), size=(n_bootstrap, len(members)))
+    return [np.concatenate([members[g] for g in row]) for row in picks]
+
+
+def _bootstrap(law, X, y, options, n_bootstrap, seed, n_jobs, groups=None):
+    indices = _resample_indices(y.size, int(n_bootstrap), seed, groups)
     if n_jobs == 1:
         out = [_fit_resample(law, X, y, options, idx) for idx in indices]
     else:
         from joblib import Parallel, delayed
 
-        chunks = np.array_split(indices, max(1, 4 * (n_jobs if n_jobs > 0 else 2)))
+        n_chunks = max(1, 4 * (n_jobs if n_jobs > 0 else 2))
+        chunks = [[indices[i] for i in part] for part in np.array_split(np.arange(len(indices)), n_chunks) if part.size]
         parts = Parallel(n_jobs=n_jobs)(delayed(_fit_chunk)(law, X, y, options, c) for c in chunks)
         out = [item for part in parts for item in part]
     params = pd.DataFrame(np.stack([o[0] for o in out]), columns=list(law.param_names))
@@ -648,7 +690,8 @@ def fit_chinchilla(N, D, loss, *, delta: float = 1e-3, n_bootstrap: int = 0, see
     return fit(Chinchilla(), (N, D), loss, delta=delta, n_bootstrap=n_bootstrap, seed=seed, **kwargs)
 
 
-def compare_with(result: FitResult, values: dict, *, level: float | None = None) -> tuple[pd.DataFrame, dict]:
+def compare_with(result: FitResult, values: dict, *, published_se: dict | None = None,
+                 level: float | None = None) -> tuple[pd.DataFrame, dict]:
     """Are published parameter values consistent with a bootstrapped fit?
 
     Parameters
@@ -657,12 +700,15 @@ def compare_with(result: FitResult, values: dict, *, level: float | None = None)
         A fit with ``n_bootstrap > 0``.
     values : dict
         Published values of some or all parameters (e.g. Hoffmann et al.'s ``E, A, B, alpha, beta``).
+    published_se : dict, optional
+        Published standard errors, for a replication: adds ``published_se`` and ``se_ratio``.
 
     Returns
     -------
     table : DataFrame
-        Per parameter: ``published``, ``estimate``, ``se`` (bootstrap), ``z`` = (published -
-        estimate) / se, and ``inside`` (published value within the percentile interval).
+        Per parameter: ``published``, ``estimate``, ``difference_pct`` (100 (estimate / published
+        - 1)), ``se`` (bootstrap), ``z`` = (published - estimate) / se, and ``inside`` (published
+        value within the percentile interval).
     joint : dict
         ``chi2``, ``dof`` and ``p_value`` of the squared Mahalanobis distance of the published
         vector from the estimate under the bootstrap covariance. Non-negative coefficients are
@@ -677,17 +723,28 @@ def compare_with(result: FitResult, values: dict, *, level: float | None = None)
     summary = result.summary(level)
     table = pd.DataFrame({"published": [float(values[n]) for n in names]}, index=pd.Index(names, name="parameter"))
     table["estimate"] = summary.loc[names, "estimate"]
+    table["difference_pct"] = 100 * (table["estimate"] / table["published"] - 1)
     table["se"] = summary.loc[names, "se"]
+    if published_se is not None:
+        table["published_se"] = [float(published_se[n]) for n in names]
+        table["se_ratio"] = table["se"] / table["published_se"]
     table["z"] = (table["published"] - table["estimate"]) / table["se"]
     table["inside"] = (table["published"] >= summary.loc[names, "low"]) & (table["published"] <= summary.loc[names, "high"])
     logged = [n in result.law.coefficients and result.law.nonnegative[result.law.coefficients.index(n)]
               for n in names]
     draws = result.bootstrap[names].dropna().to_numpy()
+    if len(draws) <= 2 * len(names):
+        raise ValueError(f"compare_with needs more than {2 * len(names)} successful bootstrap draws for "
+                         f"{len(names)} parameters, got {len(draws)}; raise n_bootstrap")
 
     def transform(v):
         return np.where(logged, np.log(np.maximum(v, 1e-300)), v)
 
     diff = transform(table["published"].to_numpy()) - transform(table["estimate"].to_numpy())
     cov = np.cov(transform(draws), rowvar=False).reshape(len(names), len(names))
+    eigenvalues = np.linalg.eigvalsh(cov)
+    if eigenvalues.min() <= 1e-12 * eigenvalues.max():
+        raise ValueError("the bootstrap covariance of the compared parameters is singular; compare fewer "
+                         "parameters or raise n_bootstrap")
     chi2 = float(diff @ np.linalg.solve(cov, diff))
     return table, {"chi2": chi2, "dof": len(names), "p_value": float(stats.chi2.sf(chi2, len(names)))}

@@ -177,7 +177,7 @@ class OverTraining(Chinchilla):
 
     ``L(N, D) = E + A N^-alpha + B D^-alpha``. With C = 6 N D and token multiplier M = D / N
     this is Gadre's ``L(C, M) = E + (a M^eta + b M^-eta) C^eta`` with ``eta = -alpha / 2``,
-    ``a = B 6^eta``, ``b = A 6^eta``: at fixed M, loss follows a power law in compute with the
+    ``a = B 6^-eta``, ``b = A 6^-eta``: at fixed M, loss follows a power law in compute with the
     same exponent for every M, which is what makes over-trained runs predictable.
     """
 

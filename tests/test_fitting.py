@@ -209,3 +209,60 @@ def test_law_without_finite_predictions_raises_fit_error():
 
     with pytest.raises(FitError, match="finite"):
         fit(Broken(), (np.geomspace(1e6, 1e9, 10),), np.linspace(3.0, 2.0, 10))
+
+
+def test_observation_interval_is_centred_on_the_side_the_data_scatter():
+    # Upward spikes: observations above the curve. A new observation's interval must reach up, not down.
+    x = np.geomspace(1e6, 1e9, 200)
+    rng = np.random.default_rng(0)
+    truth = PowerLaw().predict(dict(E=1.0, A=20.0, alpha=0.3), x)
+    y = truth * np.exp(np.where(rng.random(x.size) < 0.3, 0.05, 0.0) + rng.normal(0, 0.002, x.size))
+    result = fit(PowerLaw(), (x,), y, n_bootstrap=20, level=0.9)
+    est = result.predict_interval(np.array([3e8]), kind="observation")
+    new = PowerLaw().predict(dict(E=1.0, A=20.0, alpha=0.3), [3e8])[0] * np.exp([0.0, 0.05])
+    assert est.high[0] >= new.max() * 0.995  # reaches the spikes
+    assert est.low[0] <= new.min() * 1.005
+
+
+def test_derive_handles_constants_and_curves_and_rejects_wrong_axes():
+    N, D, loss = synthetic_grid(np.random.default_rng(2), dict(E=1.8, A=400, B=2000, alpha=0.34, beta=0.37))
+    result = fit_chinchilla(N, D, loss, n_bootstrap=6, seed=0)
+    constant = result.derive(lambda p: 2.0)
+    assert constant.value == 2.0 and constant.se == 0.0
+    curve = result.derive(lambda p: np.asarray(p["E"])[..., None] * np.ones(6))
+    assert np.shape(curve.low) == (6,)
+    with pytest.raises(ValueError, match="leading axis"):
+        result.derive(lambda p: np.asarray(p["E"])[None, ...] * np.ones((6, 1)))
+
+
+def test_compare_with_refuses_too_few_draws():
+    from scaling_lib.fitting import compare_with
+
+    N, D, loss = synthetic_grid(np.random.default_rng(2), dict(E=1.8, A=400, B=2000, alpha=0.34, beta=0.37))
+    result = fit_chinchilla(N, D, loss, n_bootstrap=4, seed=0)
+    with pytest.raises(ValueError, match="bootstrap draws"):
+        compare_with(result, dict(E=1.7, A=400, B=400, alpha=0.3, beta=0.3))
+    table, joint = compare_with(fit_chinchilla(N, D, loss, n_bootstrap=40, seed=0), dict(alpha=0.34, beta=0.37))
+    assert list(table.index) == ["alpha", "beta"] and 0 <= joint["p_value"] <= 1
+
+
+def test_cluster_bootstrap_resamples_whole_groups():
+    from scaling_lib.fitting import _resample_indices
+
+    groups = np.repeat(["a", "b", "c"], [2, 3, 5])
+    for index in _resample_indices(10, 20, seed=0, groups=groups):
+        picked = groups[index]
+        for label in set(picked):
+            assert (picked == label).sum() % (groups == label).sum() == 0
+
+
+@pytest.mark.parametrize("option, message", [
+    (dict(n_polish=0), "n_polish"), (dict(n_bootstrap=1), "n_bootstrap"), (dict(n_bootstrap=-3), "n_bootstrap"),
+    (dict(level=1.5), "level"), (dict(grid=np.ones((4, 3))), "grid must have shape"),
+    (dict(groups=[1, 2]), "groups"),
+])
+def test_invalid_options_fail_before_any_work(option, message):
+    N, D = np.geomspace(1e7, 1e9, 10), np.geomspace(1e9, 1e11, 10)
+    loss = CHINCHILLA.predict(dict(E=1.8, A=400, B=2000, alpha=0.34, beta=0.37), N, D)
+    with pytest.raises(ValueError, match=message):
+        fit_chinchilla(N, D, loss, **option)

@@ -5,6 +5,7 @@ stripped outputs, or after an out-of-order interactive session, passes nbval whi
 nothing. These checks read the notebooks only (no kernel).
 """
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -82,6 +83,40 @@ def test_last_code_cell_records_headline_numbers(path):
                                       "scaling_lib.results.record({...})")
     printed = "".join(out.get("text", "") for out in last.outputs if out.output_type == "stream")
     assert printed.strip(), f"{path.name}: the record(...) cell has no printed table; run it before committing"
+    assert not (_tags(last) & IGNORE_TAGS or IGNORE_COMMENT.search(last.source)), (
+        f"{path.name}: the record(...) cell is marked for nbval to skip; its headline numbers must be compared")
+
+
+def _sanitizers():
+    """(regex, replacement) pairs of tests/nbval_sanitize.cfg."""
+    lines = (Path(__file__).parent / "nbval_sanitize.cfg").read_text().splitlines()
+    pairs = zip(lines, lines[1:])
+    return [(re.compile(a[len("regex: "):]), b[len("replace: "):]) for a, b in pairs
+            if a.startswith("regex: ") and b.startswith("replace: ")]
+
+
+def test_sanitizers_are_read():
+    assert len(_sanitizers()) >= 3
+
+
+@notebooks
+def test_sanitizers_leave_headline_numbers_alone(path):
+    last = _code_cells(path)[-1]
+    printed = "".join(out.get("text", "") for out in last.outputs if out.output_type == "stream")
+    for pattern, replacement in _sanitizers():
+        assert pattern.sub(replacement, printed) == printed, (
+            f"{path.name}: sanitizer {pattern.pattern!r} rewrites the headline numbers, so nbval would not see "
+            "a change in them")
+
+
+def test_nbval_still_compares_text():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", Path(__file__).parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.NBVAL_SKIP_COMPARE, "conftest.py no longer lists what nbval skips"
+    assert not any(mime.startswith("text/plain") or mime == "stream" for mime in module.NBVAL_SKIP_COMPARE)
 
 
 @notebooks

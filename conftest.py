@@ -11,9 +11,9 @@ This file adapts nbval to the notebooks (see /work/shared/NOTEBOOK_TESTING.md):
   table printed by :func:`scaling_lib.results.record`;
 - the notebooks' ``record`` call writes to a temporary file instead of ``notebooks/results.json``.
 
-The nbval tweak is a ``pytest_collection_modifyitems`` hook on purpose: pytest calls it for
-every collected item, whereas a ``pytest_collectstart`` here would only see collectors under
-``tests/``, not the notebooks. That is also why ``tests`` must be part of the nbval command.
+The nbval tweak is a ``pytest_collection_modifyitems`` hook, which pytest calls for every
+collected item. This file sits at the repository root so that it applies to ``notebooks/`` as
+well, also when nbval is run on the notebooks alone.
 """
 import os
 import shutil
