@@ -75,6 +75,8 @@ def _obtain_bytes(url: str, source: str) -> bytes:
         except FileNotFoundError:
             raise FetchError(
                 f"{source}: {url} is not in the mirror {MIRROR_ENV}={mirror} (looked for {local})") from None
+        except OSError as exc:
+            raise FetchError(f"{source}: cannot read {local} (mirror copy of {url}): {exc}") from exc
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
             return response.read()

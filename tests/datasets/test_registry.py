@@ -169,3 +169,11 @@ def test_column_reference_is_up_to_date():
     spec.loader.exec_module(module)
     assert (root / "data" / "README.md").read_text() == module.render(), \
         "data/README.md is stale: run python scripts/document_datasets.py"
+
+
+def test_unreadable_mirror_file_is_a_fetch_error(private_mirror):
+    raw, mirrored, cache = private_mirror
+    mirrored.unlink()
+    mirrored.mkdir()  # reading a directory raises IsADirectoryError, not FileNotFoundError
+    with pytest.raises(FetchError, match="cannot read"):
+        datasets.fetch(SOURCE, cache_dir=cache)
