@@ -93,18 +93,20 @@ def compute_optimal(fit: FitResult, C, *, cost=None, level: float | None = None)
     closed = isinstance(cost, ProportionalCost) and isinstance(fit.law, Chinchilla)
 
     def allocation(params):
+        """N_opt, D_opt and D/N stacked on a last axis, so one bootstrap pass serves all three."""
         if closed:
-            return _closed_form(params, C, cost.flops_per_param_token)
-        return _numeric(fit.law, params, C, cost)
+            n_opt, d_opt = _closed_form(params, C, cost.flops_per_param_token)
+        else:
+            n_opt, d_opt = _numeric(fit.law, params, C, cost)
+        return np.stack([n_opt, d_opt, d_opt / n_opt], axis=-1)
 
+    est = fit.derive(allocation, level)
     columns = {"C": C}
-    for label, short, func in (("N", "N", lambda p: allocation(p)[0]), ("D", "D", lambda p: allocation(p)[1]),
-                               ("tokens_per_param", "tpp", lambda p: np.divide(*allocation(p)[::-1]))):
-        est = fit.derive(func, level)
-        point = np.asarray(est.value).reshape(-1)
-        columns[f"{label}_opt" if label != "tokens_per_param" else label] = point
-        columns[f"{short}_low"] = np.asarray(est.low).reshape(-1) * np.ones_like(point)
-        columns[f"{short}_high"] = np.asarray(est.high).reshape(-1) * np.ones_like(point)
+    for i, (label, short) in enumerate((("N_opt", "N"), ("D_opt", "D"), ("tokens_per_param", "tpp"))):
+        point = np.asarray(est.value)[..., i].reshape(-1)
+        columns[label] = point
+        columns[f"{short}_low"] = np.asarray(est.low)[..., i].reshape(-1) * np.ones_like(point)
+        columns[f"{short}_high"] = np.asarray(est.high)[..., i].reshape(-1) * np.ones_like(point)
     return pd.DataFrame(columns)
 
 

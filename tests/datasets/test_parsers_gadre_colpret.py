@@ -5,6 +5,7 @@ skipped otherwise.
 """
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -88,12 +89,18 @@ def test_gadre_fit_selection(gadre):
     assert (m20.groupby("dataset")["value"].apply(lambda s: s.is_monotonic_decreasing)).all()
 
 
-def test_gadre_truncated_json_raises(tmp_path):
-    files = dict(_mirror_files("gadre_overtraining"))
-    key = "exp_data/models/rpj-d=96_l=8_h=4-1.0.json"
-    broken = tmp_path / "rpj-d=96_l=8_h=4-1.0.json"
-    broken.write_text(files[key].read_text()[:500])
+def _damaged(name, key, tmp_path, damage):
+    """The mirror files of ``name`` with ``key`` replaced by a copy whose bytes are ``damage(original)``."""
+    files = dict(_mirror_files(name))
+    broken = tmp_path / Path(key).name
+    broken.write_bytes(damage(files[key].read_bytes()))
     files[key] = broken
+    return files
+
+
+def test_gadre_truncated_json_raises(tmp_path):
+    files = _damaged("gadre_overtraining", "exp_data/models/rpj-d=96_l=8_h=4-1.0.json", tmp_path,
+                     lambda raw: raw[:500])
     with pytest.raises(DataFormatError, match=r"rpj-d=96_l=8_h=4-1\.0\.json"):
         gadre_overtraining.parse(files)
 
@@ -163,20 +170,13 @@ def test_colpret_fit_small_predict_large_selection(colpret):
 
 
 def test_colpret_malformed_csv_raises(tmp_path):
-    files = dict(_mirror_files("colpret_subset"))
-    key = "aggregated_eval/opt_trajectories.csv"
-    broken = tmp_path / "opt_trajectories.csv"
-    broken.write_text("model_name,model_size,steps,num_token\nOPT,125m,2000,9.0\n")  # no ppl column
-    files[key] = broken
+    files = _damaged("colpret_subset", "aggregated_eval/opt_trajectories.csv", tmp_path,
+                     lambda raw: b"model_name,model_size,steps,num_token\nOPT,125m,2000,9.0\n")  # no ppl column
     with pytest.raises(DataFormatError, match="opt_trajectories.csv"):
         colpret_subset.parse(files)
 
 
 def test_colpret_bad_xlsx_raises(tmp_path):
-    files = dict(_mirror_files("colpret_subset"))
-    key = "raw_data/gpt3/gpt3_metadata.xlsx"
-    broken = tmp_path / "gpt3_metadata.xlsx"
-    broken.write_bytes(files[key].read_bytes()[:1000])
-    files[key] = broken
+    files = _damaged("colpret_subset", "raw_data/gpt3/gpt3_metadata.xlsx", tmp_path, lambda raw: raw[:1000])
     with pytest.raises(DataFormatError, match="gpt3_metadata.xlsx"):
         colpret_subset.parse(files)
