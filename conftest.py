@@ -9,7 +9,10 @@ This file adapts nbval to the notebooks (see /work/shared/NOTEBOOK_TESTING.md):
 - outputs that change between runs or library versions without a change of numbers
   (HTML tables, SVG and bitmap figures) are not compared; the text outputs are, above all the
   table printed by :func:`scaling_lib.results.record`;
-- the notebooks' ``record`` call writes to a temporary file instead of ``notebooks/results.json``.
+- the notebooks' ``record`` call writes to a temporary file instead of ``notebooks/results.json``,
+  and checks every headline number against ``notebooks/expected/<notebook>.json`` with its
+  tolerance (``SCALING_LIB_CHECK_HEADLINES=1``): the record cell fails naming each number outside
+  its tolerance, while the printed table shows only digits that are stable across machines.
 
 The nbval tweak is a ``pytest_collection_modifyitems`` hook, which pytest calls for every
 collected item. This file sits at the repository root so that it applies to ``notebooks/`` as
@@ -33,8 +36,11 @@ def _nbval_enabled(config):
 
 
 def pytest_configure(config):
-    if _nbval_enabled(config) and "SCALING_LIB_RESULTS" not in os.environ:
-        # nbval kernels inherit the environment when they start, after this hook.
+    if not _nbval_enabled(config):
+        return
+    # nbval kernels inherit the environment when they start, after this hook.
+    os.environ.setdefault("SCALING_LIB_CHECK_HEADLINES", "1")
+    if "SCALING_LIB_RESULTS" not in os.environ:
         config.stash[_results_dir] = tempfile.mkdtemp(prefix="nbval-results-")
         os.environ["SCALING_LIB_RESULTS"] = os.path.join(config.stash[_results_dir], "results.json")
 

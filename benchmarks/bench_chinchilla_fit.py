@@ -24,7 +24,11 @@ from scipy import optimize, special
 
 from scaling_lib import datasets, fit_chinchilla
 from scaling_lib.analysis import chinchilla_points
-from scaling_lib.laws import HOFFMANN_STARTS
+from scaling_lib.laws import hoffmann_starts
+
+# Hoffmann et al.'s coordinates (log A, log B, log E, alpha, beta) of their 4,500 starting points.
+_E, _A, _B, _ALPHA, _BETA = hoffmann_starts().T
+HOFFMANN_STARTS = np.stack([np.log(_A), np.log(_B), np.log(_E), _ALPHA, _BETA], axis=1)
 
 
 def reference_objective(x, log_n, log_d, log_loss, delta=1e-3):

@@ -3,6 +3,7 @@
     python -m scaling_lib report [NOTEBOOK ...] [-p NAME VALUE ...] [--output-dir DIR] [--timeout S]
     python -m scaling_lib params NOTEBOOK
     python -m scaling_lib fetch [SOURCE ...]
+    python -m scaling_lib expected NOTEBOOK [--results RESULTS_JSON]
 
 Exit status: 0 on success, 1 if a notebook failed, 2 for a usage error (unknown notebook or
 parameter, wrong parameter type); nothing runs after a usage error.
@@ -59,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Fetch every raw file of the named sources (default: all) into the cache and verify its "
                     "sha256. Reads from the folder named by SCALING_LIB_DATA_MIRROR when it is set.")
     fetch.add_argument("sources", nargs="*", metavar="SOURCE", help="source names (default: all)")
+
+    expected = commands.add_parser(
+        "expected", help="refresh a notebook's expected headline values from a report",
+        description="Replace the values in notebooks/expected/NOTEBOOK.json by those of a report's results.json "
+                    "(default reports/NOTEBOOK/results.json, from `python -m scaling_lib report NOTEBOOK` with "
+                    "default parameters). Tolerances, quotes and constants are kept; a new or vanished headline "
+                    "is an error until the file is edited by hand. Prints each changed value.")
+    expected.add_argument("notebook", metavar="NOTEBOOK", help="notebook path or name")
+    expected.add_argument("--results", type=Path, default=None, help="results.json to take the values from")
     return parser
 
 
@@ -107,6 +117,19 @@ def _fetch(args) -> int:
     return 0
 
 
+def _expected(args) -> int:
+    from scaling_lib import report, results
+
+    [path] = report.find_notebooks([args.notebook])
+    source = args.results or Path("reports") / path.stem / "results.json"
+    if not source.is_file():
+        raise FileNotFoundError(f"no {source}; run `python -m scaling_lib report {path.stem}` first")
+    target = report.expected_path(path)
+    changes = results.refresh_expected(results.load_results(source), target)
+    print(f"{target}: {len(changes)} value(s) changed" + "".join(f"\n  {line}" for line in changes))
+    return 0
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status.
 
@@ -114,7 +137,7 @@ def main(argv=None) -> int:
     so ``--help`` answers at once.
     """
     args = _parser().parse_args(argv)
-    command = {"report": _report, "params": _params, "fetch": _fetch}[args.command]
+    command = {"report": _report, "params": _params, "fetch": _fetch, "expected": _expected}[args.command]
     try:
         return command(args)
     except (FileNotFoundError, ValueError, RuntimeError) as exc:  # ParameterError, FetchError included

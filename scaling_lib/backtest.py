@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import pandas as pd
 from .fitting import FitResult, check_inputs, fit
 from .laws import Law
 
-__all__ = ["BacktestResult", "backtest", "run_backtests"]
+__all__ = ["BacktestResult", "BacktestDesign", "backtest", "run_backtests"]
 
 
 @dataclass
@@ -23,13 +24,19 @@ class BacktestResult:
         The law fitted on the training points (with bootstrap).
     table : DataFrame
         One row per held-out point: the inputs, ``actual``, ``predicted``, ``low``/``high``
-        (interval for a new observation), ``abs_rel_error`` (|predicted - actual| / actual) and
-        ``covered`` (actual inside the interval).
+        (interval for a new observation; NaN without bootstrap), ``abs_rel_error``
+        (|predicted - actual| / actual) and ``covered`` (actual inside the interval; missing,
+        ``pd.NA``, where there is no interval).
+    n_train : int
+    warnings : list of str
+        Warnings raised while fitting (statuses, resamples left out), kept with the result
+        rather than printed, so :func:`run_backtests` can report them in its summary.
     """
 
     fit: FitResult
     table: pd.DataFrame
     n_train: int
+    warnings: list = field(default_factory=list)
 
     @property
     def mean_abs_rel_error(self) -> float:
@@ -41,19 +48,29 @@ class BacktestResult:
 
     @property
     def median_relative_width(self) -> float:
-        """Median interval width relative to the actual value: coverage means little when this is large."""
+        """Median interval width relative to the actual value (NaN without intervals): coverage means little when
+        this is large."""
         return float(((self.table["high"] - self.table["low"]) / self.table["actual"]).median())
 
     @property
     def coverage(self) -> float:
-        """Fraction of held-out points inside their interval (compare with the nominal level)."""
-        return float(self.table["covered"].mean())
+        """Fraction of held-out points inside their interval (compare with the nominal level).
+
+        NaN when there are no intervals (a backtest without bootstrap): no interval covers
+        nothing, it does not miss everything.
+        """
+        covered = self.table["covered"].dropna()
+        return float(covered.astype(float).mean()) if len(covered) else float("nan")
 
     def summary(self) -> dict:
+        """Sizes, errors, coverage, the training fit's status and what happened to its bootstrap resamples."""
+        counts = self.fit.resample_counts()
         return {"n_train": self.n_train, "n_test": len(self.table), "mean_abs_rel_error": self.mean_abs_rel_error,
                 "max_abs_rel_error": self.max_abs_rel_error, "coverage": self.coverage,
                 "median_relative_width": self.median_relative_width,
-                "level": self.fit.level, "fit_status": self.fit.status}
+                "level": self.fit.level, "fit_status": self.fit.status,
+                "resamples_used": counts["used"], "resamples_dropped": counts["dropped"],
+                "resamples_at_bound": counts["at_bound"], "warnings": len(self.warnings)}
 
 
 def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, level: float = 0.95,
@@ -63,14 +80,16 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
     Parameters
     ----------
     law : Law
-    X : tuple of array_like, each shape (n,)
-        Inputs in ``law.inputs`` order.
+    X : array_like or tuple of array_like, each shape (n,)
+        Inputs in ``law.inputs`` order (a tuple ``(N, D)``; a single array for a law of one input).
     y : array_like, shape (n,)
         Observed targets.
     train : array_like of bool, shape (n,)
         Training points, typically the smaller scales (``N <= threshold``).
     n_bootstrap, seed, level
-        Bootstrap of the training fit, for the prediction intervals.
+        Bootstrap of the training fit, for the prediction intervals; ``seed`` also seeds the
+        residual draws of observation intervals. ``n_bootstrap=0`` gives no intervals and NaN
+        coverage.
     interval : {"observation", "mean"}
         Interval kind (see :meth:`FitResult.predict_interval`); ``"observation"`` is the one a
         single new run should fall in.
@@ -80,7 +99,6 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
     **fit_options
         Passed to :func:`scaling_lib.fit`.
     """
-    X = (X,) if not isinstance(X, tuple) else X
     X, y = check_inputs(X, y, law.inputs)
     train = np.asarray(train)
     if train.dtype != bool or train.shape != y.shape:
@@ -90,10 +108,14 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
         raise ValueError(f"train must hold out some points and keep some; it selects {int(train.sum())} "
                          f"of {y.size}")
     train_groups = None if groups is None else np.asarray(groups)[train]
-    result = fit(law, tuple(x[train] for x in X), y[train], n_bootstrap=n_bootstrap, seed=seed, level=level,
-                 groups=train_groups, **fit_options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        result = fit(law, tuple(x[train] for x in X), y[train], n_bootstrap=n_bootstrap, seed=seed, level=level,
+                     groups=train_groups, **fit_options)
+    for warning in caught:  # re-issued for the caller; also kept with the result
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     test = ~train
-    pred = result.predict_interval(*(x[test] for x in X), kind=interval)
+    pred = result.predict_interval(*(x[test] for x in X), kind=interval, seed=seed)
     actual = y[test]
     table = pd.DataFrame({name: x[test] for name, x in zip(law.inputs, X)})
     table["actual"] = actual
@@ -101,8 +123,31 @@ def backtest(law: Law, X, y, train, *, n_bootstrap: int = 200, seed: int = 0, le
     table["low"] = pred.low
     table["high"] = pred.high
     table["abs_rel_error"] = np.abs(pred.value - actual) / actual
-    table["covered"] = (actual >= pred.low) & (actual <= pred.high)
-    return BacktestResult(result, table, int(train.sum()))
+    covered = pd.array((actual >= pred.low) & (actual <= pred.high), dtype="boolean")
+    covered[~(np.isfinite(pred.low) & np.isfinite(pred.high))] = pd.NA
+    table["covered"] = covered
+    return BacktestResult(result, table, int(train.sum()), [str(w.message) for w in caught])
+
+
+class BacktestDesign(NamedTuple):
+    """One backtest of :func:`run_backtests`.
+
+    Attributes
+    ----------
+    law : Law
+    runs : DataFrame
+        Columns ``N`` (parameters), ``D`` (tokens) and ``loss`` (nats/token).
+    train : array_like of bool, shape (len(runs),)
+        Training rows, typically the smaller models.
+    group : str, optional
+        Column whose values are resampled as clusters (e.g. ``"model"`` when one model
+        contributes several rows).
+    """
+
+    law: Law
+    runs: pd.DataFrame
+    train: object
+    group: str | None = None
 
 
 def run_backtests(designs: dict, *, n_bootstrap: int = 200, seed: int = 0, **options) -> tuple[dict, pd.DataFrame]:
@@ -111,9 +156,7 @@ def run_backtests(designs: dict, *, n_bootstrap: int = 200, seed: int = 0, **opt
     Parameters
     ----------
     designs : dict
-        Name -> ``(law, runs, train)`` or ``(law, runs, train, group_column)``. ``runs`` is a
-        DataFrame with columns ``N``, ``D`` and ``loss``, ``train`` a boolean mask over its rows,
-        ``group_column`` the column whose values are resampled as clusters.
+        Name -> :class:`BacktestDesign`.
     **options
         Passed to :func:`backtest` (``level``, ``interval``, ``n_jobs``, ...).
 
@@ -122,15 +165,22 @@ def run_backtests(designs: dict, *, n_bootstrap: int = 200, seed: int = 0, **opt
     results : dict
         Name -> :class:`BacktestResult`.
     summary : DataFrame
-        One row per design: sizes, errors, coverage and the training fit's status. Statuses are
-        reported here rather than as warnings.
+        One row per design (see :meth:`BacktestResult.summary`): sizes, errors, coverage, the
+        training fit's status, and how many bootstrap resamples entered the intervals, were
+        left out or lay on a bound. Warnings are counted here and kept in each result's
+        ``warnings`` rather than printed.
     """
     results = {}
-    for name, (law, runs, train, *group_column) in designs.items():
-        groups = runs[group_column[0]].to_numpy() if group_column else None
+    for name, design in designs.items():
+        if not isinstance(design, BacktestDesign):
+            raise TypeError(f"design {name!r} must be a BacktestDesign(law, runs, train, group=None), "
+                            f"got {type(design).__name__}")
+        runs = design.runs
+        groups = runs[design.group].to_numpy() if design.group else None
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            results[name] = backtest(law, (runs["N"].to_numpy(), runs["D"].to_numpy()), runs["loss"].to_numpy(),
-                                     np.asarray(train), n_bootstrap=n_bootstrap, seed=seed, groups=groups, **options)
+            warnings.simplefilter("ignore", RuntimeWarning)  # each one is kept in results[name].warnings
+            results[name] = backtest(design.law, (runs["N"].to_numpy(), runs["D"].to_numpy()),
+                                     runs["loss"].to_numpy(), np.asarray(design.train), n_bootstrap=n_bootstrap,
+                                     seed=seed, groups=groups, **options)
     summary = pd.DataFrame({name: result.summary() for name, result in results.items()}).T
     return results, summary

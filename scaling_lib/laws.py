@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import expit
 
 __all__ = ["Law", "PowerLaw", "Chinchilla", "OverTraining", "BrokenPowerLaw", "SigmoidLink",
-           "ExponentialLink", "HOFFMANN_STARTS"]
+           "ExponentialLink", "hoffmann_starts"]
 
 
 class Law:
@@ -347,14 +347,20 @@ class ExponentialLink(Law):
         return out
 
 
-def _hoffmann_starts() -> np.ndarray:
-    """Hoffmann et al.'s 4,500 initialisations in (a, b, e, alpha, beta) = (log A, log B, log E, alpha, beta)."""
+def hoffmann_starts() -> np.ndarray:
+    """Hoffmann et al.'s 4,500 starting points for the Chinchilla law.
+
+    Their grid is over ``(log A, log B, log E, alpha, beta)``: log A and log B in 0, 5, ..., 25,
+    log E in -1, -0.5, ..., 1, and each exponent in 0, 0.5, ..., 2.
+
+    Returns
+    -------
+    ndarray, shape (4500, 5)
+        Natural parameters in ``Chinchilla().param_names`` order ``(E, A, B, alpha, beta)``,
+        as ``fit(..., method="multistart", starts=...)`` takes them.
+    """
     exps = np.arange(0.0, 2.01, 0.5)
     logs_e = np.arange(-1.0, 1.01, 0.5)
     logs_ab = np.arange(0.0, 25.1, 5.0)
-    grid = itertools.product(logs_ab, logs_ab, logs_e, exps, exps)
-    return np.array(list(grid), dtype=float)
-
-
-HOFFMANN_STARTS = _hoffmann_starts()
-"""ndarray, shape (4500, 5): Hoffmann et al.'s grid of starting points, columns (a, b, e, alpha, beta)."""
+    log_a, log_b, log_e, alpha, beta = np.array(list(itertools.product(logs_ab, logs_ab, logs_e, exps, exps))).T
+    return np.stack([np.exp(log_e), np.exp(log_a), np.exp(log_b), alpha, beta], axis=1)

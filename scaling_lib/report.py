@@ -31,16 +31,17 @@ from pathlib import Path
 import ipykernel.kernelspec
 import nbformat
 import papermill
+from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 import scaling_lib
-from scaling_lib.results import RESULTS_ENV, load_results
-from scaling_lib.widgets import HEADLESS_ENV
+from scaling_lib.environment import HEADLESS_ENV, RESULTS_ENV
+from scaling_lib.results import load_results
 
-__all__ = ["ParameterError", "ReportOutcome", "find_notebooks", "notebook_parameters",
-           "parse_value", "resolve_parameters", "ensure_kernel", "run_report", "run_reports",
+__all__ = ["ParameterError", "ReportOutcome", "IPCKernelManager", "find_notebooks", "notebook_parameters",
+           "parse_value", "resolve_parameters", "expected_path", "ensure_kernel", "run_report", "run_reports",
            "NOTEBOOK_DIR", "NOTEBOOK_GLOB"]
 
 #: The repository's notebook folder and the pattern of the notebooks the runner picks up.
@@ -53,6 +54,26 @@ FALLBACK_KERNEL_NAME = "scaling-workbook"
 
 # Parameter annotations whose values are checked before running; others pass unchecked.
 _EXPECTED_TYPES = {"int": (int,), "float": (int, float), "bool": (bool,), "str": (str,)}
+
+
+class IPCKernelManager(KernelManager):
+    """A kernel manager whose kernel talks over IPC sockets in a private temporary folder.
+
+    Over TCP every kernel logs "Kernel is running over TCP without encryption" into the report,
+    and kernels started side by side can race for ports (papermill issue #511). IPC sockets
+    are files: nothing listens on the network, and the folder goes with the kernel.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._socket_dir = tempfile.mkdtemp(prefix="scaling-lib-kernel-")
+        self.transport = "ipc"
+        self.ip = os.path.join(self._socket_dir, "kernel")
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        super().cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
 class ParameterError(ValueError):
@@ -166,6 +187,12 @@ def find_notebooks(names=()) -> list[Path]:
     if clashes:
         raise ValueError(f"several notebooks named {', '.join(clashes)}; their reports would collide")
     return paths
+
+
+def expected_path(notebook) -> Path:
+    """The expected-values file of a notebook: ``expected/<stem>.json`` in the notebook's folder."""
+    notebook = Path(notebook)
+    return notebook.parent / "expected" / f"{notebook.stem}.json"
 
 
 def notebook_parameters(notebook) -> dict:
@@ -316,7 +343,7 @@ def _execute(notebook: Path, work: Path, parameters: dict, kernel_name: str, tim
             papermill.execute_notebook(
                 str(notebook), str(work / f"{notebook.stem}.ipynb"), parameters=parameters,
                 kernel_name=kernel_name, cwd=str(notebook.parent), progress_bar=True,
-                execution_timeout=timeout)
+                execution_timeout=timeout, kernel_manager_class=IPCKernelManager)
     except PapermillExecutionError as exc:
         return (f"cell In [{exc.exec_count}] `{_first_line(exc.source)}` raised "
                 f"{exc.ename}: {_first_line(exc.evalue)}")

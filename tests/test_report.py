@@ -10,7 +10,8 @@ import pytest
 
 from scaling_lib import report
 from scaling_lib.__main__ import main
-from scaling_lib.results import RESULTS_ENV, format_results, load_results, record
+from scaling_lib.results import (CHECK_ENV, RESULTS_ENV, Expectation, HeadlineMismatch, format_results, load_expected,
+                                 load_results, record, refresh_expected, render_quotes)
 
 RECORD = "from scaling_lib.results import record\nrecord({'n': n, 'double': 2.0 * n})"
 
@@ -80,6 +81,100 @@ def test_format_results_widens_for_long_names():
     ]
 
 
+# --- expected values ------------------------------------------------------------------------
+
+EXPECTED = {
+    "headlines": {
+        "E": {"value": 1.817321, "rtol": 1e-6, "why": "replication estimate"},
+        "width": {"value": 0.4243, "rtol": 0.05, "why": "bootstrap width over a flat valley"},
+        "coverage": {"value": 1.0, "atol": 0.05},
+        "n_points": {"value": 240},
+        "law": {"value": "chinchilla"},
+    },
+    "quotes": ["E = {E:.3f}", "about {width:.0%} wide"],
+}
+
+
+@pytest.fixture
+def expected_file(tmp_path):
+    path = tmp_path / "expected.json"
+    path.write_text(json.dumps(EXPECTED))
+    return path
+
+
+def test_record_prints_only_the_digits_each_tolerance_leaves_stable(tmp_path, monkeypatch, capsys, expected_file):
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "results.json"))
+    monkeypatch.setenv(CHECK_ENV, "1")
+    for width in (0.4167, 0.4308):  # the spread of one width over four BLAS kernels
+        record({"E": 1.8173212, "width": width, "coverage": 1.0, "n_points": 240, "law": "chinchilla"},
+               expected=expected_file)
+        assert capsys.readouterr().out.split() == ["E", "1.81732", "width", "0.4", "coverage", "1.0",
+                                                  "n_points", "240", "law", "chinchilla"]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"E": 1.8355}, "E: expected 1.817321, got 1.8355 (tolerance 1e-06 relative; replication estimate)"),
+    ({"width": 0.51}, "width: expected 0.4243, got 0.51 (tolerance 0.05 relative; bootstrap width"),
+    ({"coverage": 0.9}, "coverage: expected 1.0, got 0.9 (tolerance 0.05 absolute)"),
+    ({"n_points": 239}, "n_points: expected 240, got 239 (tolerance exact)"),
+    ({"law": "gadre"}, "law: expected 'chinchilla', got 'gadre'"),
+    ({"extra": 1.0}, "extra: recorded, but has no expected value"),
+])
+def test_a_number_outside_its_tolerance_fails_naming_it(tmp_path, monkeypatch, capsys, expected_file, change,
+                                                        message):
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "results.json"))
+    monkeypatch.setenv(CHECK_ENV, "1")
+    values = {"E": 1.817321, "width": 0.4243, "coverage": 1.0, "n_points": 240, "law": "chinchilla", **change}
+    with pytest.raises(HeadlineMismatch, match=r"1 headline number\(s\) differ") as failure:
+        record(values, expected=expected_file)
+    assert failure.value.mismatches == [message] or failure.value.mismatches[0].startswith(message)
+    assert load_results(tmp_path / "results.json") == values  # written before the check: nothing lost
+    monkeypatch.setenv(CHECK_ENV, "0")
+    record(values, expected=expected_file)  # a report with other parameters is not checked
+
+
+def test_a_missing_headline_fails(tmp_path, monkeypatch, expected_file):
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "results.json"))
+    monkeypatch.setenv(CHECK_ENV, "1")
+    with pytest.raises(HeadlineMismatch, match="law: expected 'chinchilla', but not recorded"):
+        record({"E": 1.817321, "width": 0.4243, "coverage": 1.0, "n_points": 240}, expected=expected_file)
+
+
+def test_refresh_keeps_tolerances_and_refuses_unknown_names(expected_file):
+    new = {"E": 1.9, "width": 0.4243, "coverage": 1.0, "n_points": 240, "law": "chinchilla"}
+    assert refresh_expected(new, expected_file) == ["E: 1.817321 -> 1.9"]
+    refreshed = load_expected(expected_file)
+    assert refreshed["E"] == Expectation(1.9, rtol=1e-6, why="replication estimate")
+    assert render_quotes(expected_file) == ["E = 1.900", "about 42% wide"]
+    before = expected_file.read_text()
+    with pytest.raises(ValueError, match=r"new headline\(s\) \['extra'\]"):
+        refresh_expected({**new, "extra": 2.0}, expected_file)
+    assert expected_file.read_text() == before
+
+
+def test_cli_refreshes_expected_values_from_a_report(tmp_path, capsys):
+    nb = make_notebook(tmp_path / "00_tiny.ipynb", RECORD)
+    (tmp_path / "expected").mkdir()
+    (tmp_path / "expected" / "00_tiny.json").write_text(json.dumps(
+        {"headlines": {"n": {"value": 3}, "double": {"value": 6.0, "rtol": 1e-9}}}))
+    (tmp_path / "r.json").write_text(json.dumps({"n": 4, "double": 8.0}))
+    assert main(["expected", str(nb), "--results", str(tmp_path / "r.json")]) == 0
+    assert "2 value(s) changed" in capsys.readouterr().out
+    assert load_expected(tmp_path / "expected" / "00_tiny.json")["double"] == Expectation(8.0, rtol=1e-9)
+    assert main(["expected", str(nb), "--results", str(tmp_path / "missing.json")]) == 2
+
+
+@pytest.mark.parametrize("document, message", [
+    ({"values": {}}, "'headlines' object"), ({"headlines": {"E": 1.8}}, "needs an object with 'value'"),
+    ({"headlines": {"E": {"value": 1.8, "tol": 1}}}, "unknown key"),
+    ({"headlines": {"E": {"value": 1.8, "rtol": -1}}}, "negative tolerance"),
+])
+def test_bad_expected_files_are_rejected(tmp_path, document, message):
+    (tmp_path / "e.json").write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=message):
+        load_expected(tmp_path / "e.json")
+
+
 # --- parameters -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [
@@ -139,6 +234,15 @@ def test_report_writes_html_notebook_and_results_with_parameter(tmp_path, monkey
     assert "n = 5" in executed.cells[1].source  # papermill's injected-parameters cell
     assert "00_tiny: " in capsys.readouterr().out
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["00_tiny"]  # no temp dirs left
+
+
+def test_report_kernels_do_not_talk_over_tcp(tmp_path):
+    nb = make_notebook(tmp_path / "00_tiny.ipynb", RECORD)
+    run = subprocess.run([sys.executable, "-m", "scaling_lib", "report", str(nb), "--output-dir",
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "TCP" not in run.stdout + run.stderr
+    assert not [p for p in (tmp_path / "out").rglob("*") if "kernel" in p.name]
 
 
 def test_unknown_parameter_exits_2_and_runs_nothing(tmp_path, capsys):
