@@ -11,6 +11,9 @@ Each source is a set of raw files in a public GitHub repository pinned to a comm
 brings them into a local cache and verifies them; :func:`load` parses them into one tidy
 table whose columns, units and checks are declared by the source's parser module
 (``scaling_lib/datasets/parsers/<name>.py``). Nothing downloaded is ever unpickled.
+
+:func:`validate_table` and :func:`read_csv` apply the same checks to tables of your own;
+:func:`pass_at_k` recomputes pass@k curves from the per-problem counts of ``monkey_power_laws``.
 """
 from __future__ import annotations
 
@@ -24,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ._fetch import CACHE_ENV, MIRROR_ENV, ChecksumError, FetchError, default_cache_dir, fetch_file, split_raw_url
-from ._schema import Column, DataFormatError, validate_table
+from ._pass_at_k import pass_at_k
+from ._schema import Column, DataFormatError, read_csv, validate_table
 
-__all__ = ["names", "info", "columns", "fetch", "load", "catalog", "summarize", "Source", "Column",
-           "FetchError", "ChecksumError", "DataFormatError", "MIRROR_ENV", "CACHE_ENV"]
+__all__ = ["names", "info", "columns", "fetch", "load", "catalog", "summarize", "Source", "Column", "validate_table",
+           "read_csv", "pass_at_k", "FetchError", "ChecksumError", "DataFormatError", "MIRROR_ENV", "CACHE_ENV"]
 
 
 @dataclass(frozen=True)

@@ -1,41 +1,26 @@
-"""Checks of the gadre_overtraining and colpret_subset parsers against the mirrored raw data.
-
-Needs SCALING_LIB_DATA_MIRROR pointing at the offline mirror (layout github/<owner>/<repo>/<commit>/<path>);
-skipped otherwise.
-"""
+"""Checks of the gadre_overtraining and colpret_subset parsers against the fetched raw data."""
+import io
 import json
 import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from _mirror import raw_path
 
-from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import colpret_subset, gadre_overtraining
 
 
-def _mirror_files(name):
-    """Repository-relative path -> file in the mirror, for every registered raw file of ``name``."""
-    files = {f.path: raw_path(name, f.path) for f in datasets.info(name).files}
-    missing = [p for p in files.values() if not p.is_file()]
-    if missing:
-        pytest.skip(f"mirror lacks {len(missing)} file(s) of {name}, e.g. {missing[0]}")
-    return files
+@pytest.fixture(scope="module")
+def gadre(raw):
+    return raw.load("gadre_overtraining")
 
 
 @pytest.fixture(scope="module")
-def gadre(tmp_path_factory):
-    _mirror_files("gadre_overtraining")
-    return datasets.load("gadre_overtraining", cache_dir=tmp_path_factory.mktemp("cache"))
-
-
-@pytest.fixture(scope="module")
-def colpret(tmp_path_factory):
-    _mirror_files("colpret_subset")
-    return datasets.load("colpret_subset", cache_dir=tmp_path_factory.mktemp("cache"))
+def colpret(raw):
+    return raw.load("colpret_subset")
 
 
 # --- gadre_overtraining -----------------------------------------------------------------------------------------
@@ -62,10 +47,10 @@ def test_gadre_sizes_tokens_compute(gadre):
     assert runs.loc["rpj-open_lm_1b-32.0", "multiplier"] == 640
 
 
-def test_gadre_spot_values_match_raw(gadre):
-    files = _mirror_files("gadre_overtraining")
-    raw = json.loads(files["exp_data/models/rpj-d=96_l=8_h=4-1.0.json"].read_text())
-    c4 = next(r for r in raw["results"] if "/c4_val/" in r["val_data"][0])
+def test_gadre_spot_values_match_raw(gadre, raw):
+    files = raw.files("gadre_overtraining")
+    model = json.loads(files["exp_data/models/rpj-d=96_l=8_h=4-1.0.json"].read_text())
+    c4 = next(r for r in model["results"] if "/c4_val/" in r["val_data"][0])
     row = gadre[(gadre.run == "rpj-d=96_l=8_h=4-1.0") & (gadre.metric == "c4_val")].iloc[0]
     assert row["value"] == c4["loss"] == pytest.approx(5.38702091510821)
     assert (row["lo95"], row["hi95"]) == (c4["loss_sequences_lower_95"], c4["loss_sequences_upper_95"])
@@ -89,29 +74,29 @@ def test_gadre_fit_selection(gadre):
     assert (m20.groupby("dataset")["value"].apply(lambda s: s.is_monotonic_decreasing)).all()
 
 
-def _damaged(name, key, tmp_path, damage):
-    """The mirror files of ``name`` with ``key`` replaced by a copy whose bytes are ``damage(original)``."""
-    files = dict(_mirror_files(name))
+def _damaged(raw, name, key, tmp_path, damage):
+    """The fetched files of ``name`` with ``key`` replaced by a copy whose bytes are ``damage(original)``."""
+    files = dict(raw.files(name))
     broken = tmp_path / Path(key).name
     broken.write_bytes(damage(files[key].read_bytes()))
     files[key] = broken
     return files
 
 
-def test_gadre_truncated_json_raises(tmp_path):
-    files = _damaged("gadre_overtraining", "exp_data/models/rpj-d=96_l=8_h=4-1.0.json", tmp_path,
-                     lambda raw: raw[:500])
+def test_gadre_truncated_json_raises(raw, tmp_path):
+    files = _damaged(raw, "gadre_overtraining", "exp_data/models/rpj-d=96_l=8_h=4-1.0.json", tmp_path,
+                     lambda data: data[:500])
     with pytest.raises(DataFormatError, match=r"rpj-d=96_l=8_h=4-1\.0\.json"):
         gadre_overtraining.parse(files)
 
 
-def test_gadre_missing_key_raises(tmp_path):
-    files = dict(_mirror_files("gadre_overtraining"))
+def test_gadre_missing_key_raises(raw, tmp_path):
+    files = dict(raw.files("gadre_overtraining"))
     key = "exp_data/models/c4_original-open_lm_1b-1.0.json"
-    raw = json.loads(files[key].read_text())
-    del raw["hyperparameters"]["params"]
+    model = json.loads(files[key].read_text())
+    del model["hyperparameters"]["params"]
     files[key] = tmp_path / "c4_original-open_lm_1b-1.0.json"
-    files[key].write_text(json.dumps(raw))
+    files[key].write_text(json.dumps(model))
     with pytest.raises(DataFormatError, match="c4_original-open_lm_1b-1.0.json"):
         gadre_overtraining.parse(files)
 
@@ -146,10 +131,9 @@ def test_colpret_families_and_sizes(colpret):
     assert set(colpret.loc[colpret.family.str.startswith("Revisiting"), "split"]) == {"fit", "heldout"}
 
 
-def test_colpret_opt_conversions_match_raw(colpret):
-    files = _mirror_files("colpret_subset")
-    raw = pd.read_csv(files["aggregated_eval/opt_trajectories.csv"])
-    first = raw.iloc[0]  # OPT 125m, step 2000
+def test_colpret_opt_conversions_match_raw(colpret, raw):
+    files = raw.files("colpret_subset")
+    first = pd.read_csv(files["aggregated_eval/opt_trajectories.csv"]).iloc[0]  # OPT 125m, step 2000
     row = colpret[(colpret.family == "OPT") & (colpret.metric_kind == "loss") & (colpret.model == "125m")
                   & (colpret.step == first["steps"])].iloc[0]
     assert row["value"] == pytest.approx(math.log(first["ppl"]))
@@ -169,14 +153,41 @@ def test_colpret_fit_small_predict_large_selection(colpret):
     assert (opt.groupby("model")["value"].apply(lambda s: s.iloc[-1] < s.iloc[0])).all()
 
 
-def test_colpret_malformed_csv_raises(tmp_path):
-    files = _damaged("colpret_subset", "aggregated_eval/opt_trajectories.csv", tmp_path,
-                     lambda raw: b"model_name,model_size,steps,num_token\nOPT,125m,2000,9.0\n")  # no ppl column
+def test_colpret_malformed_csv_raises(raw, tmp_path):
+    files = _damaged(raw, "colpret_subset", "aggregated_eval/opt_trajectories.csv", tmp_path,
+                     lambda data: b"model_name,model_size,steps,num_token\nOPT,125m,2000,9.0\n")  # no ppl column
     with pytest.raises(DataFormatError, match="opt_trajectories.csv"):
         colpret_subset.parse(files)
 
 
-def test_colpret_bad_xlsx_raises(tmp_path):
-    files = _damaged("colpret_subset", "raw_data/gpt3/gpt3_metadata.xlsx", tmp_path, lambda raw: raw[:1000])
-    with pytest.raises(DataFormatError, match="gpt3_metadata.xlsx"):
+def _rewrite(workbook: bytes, member: str, edit) -> bytes:
+    """``workbook`` with its zip member ``member`` replaced by ``edit(bytes)``, every other member unchanged."""
+    source, out = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, edit(data) if name == member else data)
+    return out.getvalue()
+
+
+_SHEET, _STRINGS = "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:1000],                                                 # not a zip any more
+    lambda data: data[: len(data) - 10],                                      # zip directory cut off
+    lambda data: _rewrite(data, _SHEET, lambda xml: xml[: len(xml) // 2]),    # worksheet XML cut in half
+    lambda data: _rewrite(data, _SHEET, lambda xml: xml.replace(b"<v>12</v>", b"<v>twelve</v>", 1)),
+    lambda data: _rewrite(data, _STRINGS, lambda xml: xml.replace(b">125M<", b">125 apples<")),
+    lambda data: _rewrite(data, _STRINGS, lambda xml: xml.replace(b">GPT-3 Small<", b">GPT-3 XL<")),
+], ids=["truncated", "no-zip-directory", "sheet-xml-cut", "text-in-number-cell", "unreadable-size", "model-twice"])
+def test_colpret_bad_xlsx_raises(raw, tmp_path, damage):
+    files = _damaged(raw, "colpret_subset", "raw_data/gpt3/gpt3_metadata.xlsx", tmp_path, damage)
+    with pytest.raises(DataFormatError, match=r"^colpret_subset: (raw_data/gpt3/)?gpt3_metadata\.xlsx: "):
         colpret_subset.parse(files)
+
+
+def test_colpret_gpt3_sizes_read_from_the_workbook(raw):
+    sizes = colpret_subset._gpt3_sizes(raw.files("colpret_subset")["raw_data/gpt3/gpt3_metadata.xlsx"])
+    assert sizes == {"small": 1.25e8, "medium": 3.5e8, "large": 7.6e8, "xl": 1.3e9, "2.7b": 2.7e9,
+                     "6.7b": 6.7e9, "13b": 1.3e10, "175b": 1.75e11}

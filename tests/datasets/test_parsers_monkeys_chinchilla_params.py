@@ -1,9 +1,8 @@
-"""Checks of the monkey_power_laws, llmonkeys_digitized and chinchilla_model_params parsers against the mirror."""
+"""Checks of the monkey_power_laws, llmonkeys_digitized and chinchilla_model_params parsers against the raw data."""
 import csv
 import shutil
 
 import pytest
-from _mirror import raw_path as _raw
 
 from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
@@ -11,24 +10,24 @@ from scaling_lib.datasets.parsers import chinchilla_model_params, llmonkeys_digi
 
 
 @pytest.fixture(scope="module")
-def monkeys(cache):
-    return datasets.load("monkey_power_laws", cache_dir=cache)
+def monkeys(raw):
+    return raw.load("monkey_power_laws")
 
 
 @pytest.fixture(scope="module")
-def digitized(cache):
-    return datasets.load("llmonkeys_digitized", cache_dir=cache)
+def digitized(raw):
+    return raw.load("llmonkeys_digitized")
 
 
 @pytest.fixture(scope="module")
-def chin(cache):
-    return datasets.load("chinchilla_model_params", cache_dir=cache)
+def chin(raw):
+    return raw.load("chinchilla_model_params")
 
 
-def _copy_files(name, cache, tmp_path):
+def _copy_files(raw, name, tmp_path):
     """Copies of a source's raw files in tmp_path, keyed like fetch(), so one of them can be damaged."""
     files = {}
-    for rel, path in datasets.fetch(name, cache_dir=cache).items():
+    for rel, path in raw.files(name).items():
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
@@ -64,20 +63,19 @@ def test_monkeys_counts(monkeys):
     assert counted["n_samples"].notna().all() and (counted["n_correct"] <= counted["n_samples"]).all()
 
 
-def test_monkeys_spot_values(monkeys):
+def test_monkeys_spot_values(monkeys, raw):
     import pyarrow.parquet as pq
-    raw = pq.read_table(_raw("monkey_power_laws",
-                             "data/processed_data/large_language_monkeys_original_pass_at_k.parquet")).to_pandas()
-    first = raw.iloc[0]
+    files = raw.files("monkey_power_laws")
+    upstream = pq.read_table(files["data/processed_data/large_language_monkeys_original_pass_at_k.parquet"]).to_pandas()
+    first = upstream.iloc[0]
     assert (first["Model"], first["Problem Idx"], first["Num. Samples Correct"]) == ("Pythia 12B", 82, 122.0)
     row = monkeys[(monkeys["table"] == "llmonkeys") & (monkeys["model"] == "Pythia 12B") & (monkeys["problem"] == 82)]
     assert len(row) == 1
     assert row["n_samples"].iloc[0] == 10000 and row["n_correct"].iloc[0] == 122
     assert row["checkpoint"].iloc[0] == "Pythia_12B_300B" and row["N"].iloc[0] == 12e9 and row["D"].iloc[0] == 3e11
 
-    raw = pq.read_table(_raw("monkey_power_laws", "data/raw_data/large_language_monkeys/math_pass_at_k.parquet")
-                        ).to_pandas()
-    first = raw.iloc[0]      # Pythia_1.4B_200B, prompt 50, Level 4, n = 10112, c = 17
+    upstream = pq.read_table(files["data/raw_data/large_language_monkeys/math_pass_at_k.parquet"]).to_pandas()
+    first = upstream.iloc[0]      # Pythia_1.4B_200B, prompt 50, Level 4, n = 10112, c = 17
     row = monkeys[(monkeys["table"] == "pythia_checkpoints") & (monkeys["benchmark"] == "MATH")
                   & (monkeys["checkpoint"] == first["Model Nickname"]) & (monkeys["problem"] == first["prompt_idx"])]
     assert len(row) == 1
@@ -86,31 +84,32 @@ def test_monkeys_spot_values(monkeys):
     assert row["level"].iloc[0] == first["Level"] == "Level 4"
     assert row["N"].iloc[0] == 1.4e9 and row["D"].iloc[0] == 2e11
 
-    raw = pq.read_table(_raw("monkey_power_laws", "data/processed_data/gpt4_gsm8k_neg_log_likelihood.parquet")
-                        ).to_pandas()
-    first = raw.iloc[0]      # Pythia_1.4B_300B, problem 0, NLL 52.03
+    upstream = pq.read_table(files["data/processed_data/gpt4_gsm8k_neg_log_likelihood.parquet"]).to_pandas()
+    first = upstream.iloc[0]      # Pythia_1.4B_300B, problem 0, NLL 52.03
     row = monkeys[(monkeys["table"] == "gpt4_gsm8k_nll") & (monkeys["model"] == first["Model"])
                   & (monkeys["problem"] == first["Problem Idx"])]
     assert row["nll"].iloc[0] == pytest.approx(52.030307, abs=1e-5) == first["Neg Log Score"]
     assert row["C"].iloc[0] == pytest.approx(first["Scaling Parameter"], rel=1e-9)
 
 
-def test_monkeys_pass_at_k_recomputable(monkeys):
+def test_monkeys_pass_at_k_recomputable(monkeys, raw):
     """Unbiased pass@k from (n, c) reproduces an upstream curve value (BoN, Llama 3 8B IT, prompt 1, k = 10)."""
     from math import comb
 
     import pyarrow.parquet as pq
-    raw = pq.read_table(_raw("monkey_power_laws", "data/processed_data/bon_jailbreaking_pass_at_k.parquet")
-                        ).to_pandas()
-    raw = raw[(raw["Model"] == "Llama 3 8B IT") & (raw["Problem Idx"] == 1) & (raw["Scaling Parameter"] == 10)]
+    upstream = pq.read_table(raw.files("monkey_power_laws")["data/processed_data/bon_jailbreaking_pass_at_k.parquet"]
+                             ).to_pandas()
+    upstream = upstream[(upstream["Model"] == "Llama 3 8B IT") & (upstream["Problem Idx"] == 1)
+                        & (upstream["Scaling Parameter"] == 10)]
     row = monkeys[(monkeys["table"] == "bon_jailbreaking") & (monkeys["model"] == "Llama 3 8B IT")
                   & (monkeys["problem"] == 1)]
     n, c = int(row["n_samples"].iloc[0]), int(row["n_correct"].iloc[0])
-    assert 1 - comb(n - c, 10) / comb(n, 10) == pytest.approx(raw["Score"].iloc[0], abs=1e-9)
+    assert 1 - comb(n - c, 10) / comb(n, 10) == pytest.approx(upstream["Score"].iloc[0], abs=1e-9)
+    assert datasets.pass_at_k(n, c, 10) == pytest.approx(upstream["Score"].iloc[0], abs=1e-9)
 
 
-def test_monkeys_truncated_parquet_raises(cache, tmp_path):
-    files = _copy_files("monkey_power_laws", cache, tmp_path)
+def test_monkeys_truncated_parquet_raises(raw, tmp_path):
+    files = _copy_files(raw, "monkey_power_laws", tmp_path)
     path = files["data/processed_data/bon_jailbreaking_pass_at_k.parquet"]
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -118,8 +117,8 @@ def test_monkeys_truncated_parquet_raises(cache, tmp_path):
         monkey_power_laws.parse(files)
 
 
-def test_monkeys_missing_csv_column_raises(cache, tmp_path):
-    files = _copy_files("monkey_power_laws", cache, tmp_path)
+def test_monkeys_missing_csv_column_raises(raw, tmp_path):
+    files = _copy_files(raw, "monkey_power_laws", tmp_path)
     path = files["data/raw_data/gpt4_gsm8k/models_pythia.csv"]
     lines = path.read_text().splitlines()
     path.write_text("\n".join(line.replace("Tokens", "Tokenz", 1) if i == 0 else line
@@ -142,8 +141,8 @@ def test_digitized_counts(digitized):
         assert sorted(curve["point"]) == list(range(len(curve)))
 
 
-def test_digitized_spot_value(digitized):
-    with open(_raw("llmonkeys_digitized", "pythia28B.csv"), newline="") as handle:
+def test_digitized_spot_value(digitized, raw):
+    with open(raw.files("llmonkeys_digitized")["pythia28B.csv"], newline="") as handle:
         rows = list(csv.reader(handle, skipinitialspace=True))
     assert rows[0] == ["x", "y"] and rows[1] == ["9913.32356818683", "0.8128272251308901"]
     point = digitized[(digitized["curve"] == "pythia28B") & (digitized["point"] == 0)]
@@ -155,8 +154,8 @@ def test_digitized_spot_value(digitized):
     assert maj < ora
 
 
-def test_digitized_truncated_raises(cache, tmp_path):
-    files = _copy_files("llmonkeys_digitized", cache, tmp_path)
+def test_digitized_truncated_raises(raw, tmp_path):
+    files = _copy_files(raw, "llmonkeys_digitized", tmp_path)
     path = files["gemma2B.csv"]
     text = path.read_text()
     path.write_text(text[: text.rindex(",") + 1])       # last row cut after "x,"
@@ -177,8 +176,8 @@ def test_chinchilla_params_counts_and_units(chin):
     assert chin["relative_error_pct"].between(3, 16).all()
 
 
-def test_chinchilla_params_spot_values(chin):
-    with open(_raw("chinchilla_model_params", "data/chinchilla_model_parameters.csv"), newline="") as handle:
+def test_chinchilla_params_spot_values(chin, raw):
+    with open(raw.files("chinchilla_model_params")["data/chinchilla_model_parameters.csv"], newline="") as handle:
         rows = list(csv.DictReader(handle))
     last, table_last = rows[-1], chin.iloc[-1]
     assert int(last["d_model"]) == table_last["d_model"] == 5120
@@ -189,8 +188,8 @@ def test_chinchilla_params_spot_values(chin):
     assert int(rows[0]["Embedding Parameters"]) == chin["embedding_params"].iloc[0] == 16470016
 
 
-def test_chinchilla_params_missing_column_raises(cache, tmp_path):
-    files = _copy_files("chinchilla_model_params", cache, tmp_path)
+def test_chinchilla_params_missing_column_raises(raw, tmp_path):
+    files = _copy_files(raw, "chinchilla_model_params", tmp_path)
     path = files["data/chinchilla_model_parameters.csv"]
     with open(path, newline="") as handle:
         rows = list(csv.reader(handle))
@@ -201,8 +200,8 @@ def test_chinchilla_params_missing_column_raises(cache, tmp_path):
         chinchilla_model_params.parse(files)
 
 
-def test_chinchilla_params_truncated_raises(cache, tmp_path):
-    files = _copy_files("chinchilla_model_params", cache, tmp_path)
+def test_chinchilla_params_truncated_raises(raw, tmp_path):
+    files = _copy_files(raw, "chinchilla_model_params", tmp_path)
     path = files["data/chinchilla_model_parameters.csv"]
     text = path.read_text()
     path.write_text(text[: len(text) - 40])             # last row cut short

@@ -1,24 +1,22 @@
-"""Checks of the obsscaling and inverse_scaling_naimenz parsers against the mirrored raw files."""
+"""Checks of the obsscaling and inverse_scaling_naimenz parsers against the fetched raw files."""
 import csv
 import shutil
 from pathlib import Path
 
 import pytest
-from _mirror import raw_path as _raw
 
-from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import inverse_scaling_naimenz, obsscaling
 
 
 @pytest.fixture(scope="module")
-def obs(cache):
-    return datasets.load("obsscaling", cache_dir=cache)
+def obs(raw):
+    return raw.load("obsscaling")
 
 
 @pytest.fixture(scope="module")
-def inv(cache):
-    return datasets.load("inverse_scaling_naimenz", cache_dir=cache)
+def inv(raw):
+    return raw.load("inverse_scaling_naimenz")
 
 
 # --- obsscaling -----------------------------------------------------------------------------------------
@@ -38,8 +36,8 @@ def test_obsscaling_counts(obs):
     assert frac.between(0, 1).all()
 
 
-def test_obsscaling_spot_values(obs):
-    with open(_raw("obsscaling", "eval_results/base_llm_benchmark_eval.csv"), newline="") as handle:
+def test_obsscaling_spot_values(obs, raw):
+    with open(raw.files("obsscaling")["eval_results/base_llm_benchmark_eval.csv"], newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Model"] == "meta-llama/Llama-2-7b-hf")
     got = obs[(obs["table"] == "base_benchmark") & (obs["model"] == "meta-llama/Llama-2-7b-hf")]
     mmlu = got.loc[got["benchmark"] == "MMLU"].iloc[0]
@@ -55,7 +53,7 @@ def test_obsscaling_spot_values(obs):
     assert maj["value"] == pytest.approx(0.144)
 
     # AgentBench percentages are divided by 100; the overall score is not a percentage
-    with open(_raw("obsscaling", "eval_results/instruct_llm_agent_eval.csv"), newline="") as handle:
+    with open(raw.files("obsscaling")["eval_results/instruct_llm_agent_eval.csv"], newline="") as handle:
         agent = next(r for r in csv.DictReader(handle) if r["Model"] == "gpt-4-0613")
     gpt4 = obs[(obs["table"] == "instruct_agent") & (obs["model"] == "gpt-4-0613")].set_index("benchmark")
     assert gpt4.loc["ABench-Code_OS", "value"] == pytest.approx(float(agent["ABench-Code_OS"]) / 100)
@@ -63,8 +61,8 @@ def test_obsscaling_spot_values(obs):
     assert gpt4.loc["ABench-OA", "value_unit"] == "score"
 
 
-def test_obsscaling_malformed_raises(cache, tmp_path):
-    files = datasets.fetch("obsscaling", cache_dir=cache)
+def test_obsscaling_malformed_raises(raw, tmp_path):
+    files = raw.files("obsscaling")
     files = {rel: shutil.copy(path, tmp_path / Path(rel).name) for rel, path in files.items()}
     files = {rel: Path(p) for rel, p in files.items()}
     bad = files["eval_results/base_llm_benchmark_eval.csv"]
@@ -93,13 +91,13 @@ def test_inverse_counts(inv):
     assert len(snli) == 10_000 and snli["correct"].isna().all()
 
 
-def test_inverse_spot_values(inv):
+def test_inverse_spot_values(inv, raw):
     rel = "results/2022-03-09T15:59:55_escher/davinci.csv"
-    with open(_raw("inverse_scaling_naimenz", rel), newline="") as handle:
-        raw = {int(r["index"]): float(r["loss"]) for r in csv.DictReader(handle)}
+    with open(raw.files("inverse_scaling_naimenz")[rel], newline="") as handle:
+        upstream = {int(r["index"]): float(r["loss"]) for r in csv.DictReader(handle)}
     got = inv[(inv["experiment"] == "2022-03-09T15:59:55_escher") & (inv["model"] == "davinci")]
-    assert len(got) == len(raw) == 18
-    assert dict(zip(got["example"], got["loss"])) == pytest.approx(raw)
+    assert len(got) == len(upstream) == 18
+    assert dict(zip(got["example"], got["loss"])) == pytest.approx(upstream)
     assert got["N"].iloc[0] == 175e9 and got["dataset"].iloc[0] == "escher"
 
     # SOURCE.md: QA-v1-reversed-gpt3 accuracy falls from 0.475 (ada) to 0.250 (davinci)
@@ -111,8 +109,8 @@ def test_inverse_spot_values(inv):
     assert inv.loc[inv["experiment"] == "QA-v0-gpt3", "duplicate_of"].eq("QA-v0-combined").all()
 
 
-def test_inverse_malformed_raises(cache, tmp_path):
-    files = datasets.fetch("inverse_scaling_naimenz", cache_dir=cache)
+def test_inverse_malformed_raises(raw, tmp_path):
+    files = raw.files("inverse_scaling_naimenz")
     keep = {rel: path for rel, path in files.items() if rel.startswith("results/QA-v1-gpt3/")}
     copied = {}
     for rel, path in keep.items():

@@ -1,28 +1,25 @@
-"""Checks of the pythia_evals and ukp_on_emergence parsers against the mirrored raw data.
+"""Checks of the pythia_evals and ukp_on_emergence parsers against the fetched raw data.
 
-Needs SCALING_LIB_DATA_MIRROR pointing to the offline mirror (skipped otherwise), except the malformed-file
-tests, which build their own raw files.
+The malformed-file tests build their own raw files.
 """
 import csv
 import json
 import math
 
 import pytest
-from _mirror import raw_path as _raw
 
-from scaling_lib import datasets
 from scaling_lib.datasets import DataFormatError
 from scaling_lib.datasets.parsers import pythia_evals, ukp_on_emergence
 
 
 @pytest.fixture(scope="module")
-def pythia(cache):
-    return datasets.load("pythia_evals", cache_dir=cache)
+def pythia(raw):
+    return raw.load("pythia_evals")
 
 
 @pytest.fixture(scope="module")
-def ukp(cache):
-    return datasets.load("ukp_on_emergence", cache_dir=cache)
+def ukp(raw):
+    return raw.load("ukp_on_emergence")
 
 
 # ---------------------------------------------------------------- pythia_evals
@@ -57,22 +54,23 @@ def test_pythia_step0_and_units(pythia):
     assert set(pythia.loc[pythia["task"].str.startswith("hendrycksTest-"), "group"]) == {"mmlu"}
 
 
-def test_pythia_spot_values_match_raw_files(pythia):
+def test_pythia_spot_values_match_raw_files(pythia, raw):
+    files = raw.files("pythia_evals")
     path = "evals/pythia-v1/pythia-410m/zero-shot/410m_step143000.json"
-    raw = json.loads(_raw("pythia_evals", path).read_text())["results"]["lambada_openai"]
+    upstream = json.loads(files[path].read_text())["results"]["lambada_openai"]
     row = pythia[(pythia["file"] == path) & (pythia["task"] == "lambada_openai") & (pythia["metric"] == "ppl")]
     assert len(row) == 1
-    assert row["value"].iloc[0] == raw["ppl"]
-    assert row["stderr"].iloc[0] == raw["ppl_stderr"]
+    assert row["value"].iloc[0] == upstream["ppl"]
+    assert row["stderr"].iloc[0] == upstream["ppl_stderr"]
     assert row[["model", "step", "n_shot", "deduped"]].iloc[0].tolist() == ["pythia-410m", 143000, 0, False]
     # a file named "...-5shot..." in zero-shot/ is a 0-shot run (config.num_fewshot = 0)
     odd = "evals/pythia-v1/pythia-1b-bf16/zero-shot/1b-bf16-5shot_step512.json"
-    raw = json.loads(_raw("pythia_evals", odd).read_text())
+    upstream = json.loads(files[odd].read_text())
     rows = pythia[pythia["file"] == odd]
-    assert set(rows["n_shot"]) == {raw["config"]["num_fewshot"]} == {0}
+    assert set(rows["n_shot"]) == {upstream["config"]["num_fewshot"]} == {0}
     assert set(rows["model"]) == {"pythia-1b"} and set(rows["step"]) == {512}
     piqa = rows[(rows["task"] == "piqa") & (rows["metric"] == "acc_norm")]["value"].iloc[0]
-    assert piqa == raw["results"]["piqa"]["acc_norm"]
+    assert piqa == upstream["results"]["piqa"]["acc_norm"]
 
 
 def test_pythia_truncated_json_raises(tmp_path):
@@ -112,8 +110,8 @@ def test_ukp_counts(ukp):
     assert ukp.loc[ukp["model"] == "davinci", "N"].eq(175e9).all()
 
 
-def test_ukp_spot_value_matches_raw_file(ukp):
-    with open(_raw("ukp_on_emergence", "evaluation_scores.csv"), newline="") as handle:
+def test_ukp_spot_value_matches_raw_file(ukp, raw):
+    with open(raw.files("ukp_on_emergence")["evaluation_scores.csv"], newline="") as handle:
         first = next(csv.DictReader(handle))
     rows = ukp[ukp["run_id"] == first["run_id"]].set_index("metric")
     assert rows.loc["exact_match_accuracy", "value"] == float(first["exact_match_accuracy"])

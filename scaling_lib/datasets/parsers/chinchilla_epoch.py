@@ -1,7 +1,7 @@
 """Chinchilla training runs (Hoffmann et al. 2022, Fig. 4) as reconstructed by Besiroglu et al. (2024)."""
 import pandas as pd
 
-from .._schema import Column, read_csv
+from .._schema import Column, numeric_columns, read_csv
 
 DESCRIPTION = ("One row per Chinchilla training run read off Hoffmann et al. (2022) Fig. 4 by Epoch AI: "
                "parameters, training compute, tokens derived as C / (6 N), and final training loss.")
@@ -14,11 +14,13 @@ COLUMNS = [
            positive=True),
 ]
 
+_SOURCE = "chinchilla_epoch"
 _FILE = "data/svg_extracted_data.csv"
+_NEEDED = ["Model Size", "Training FLOP", "loss"]
 
 
 def parse(files):
-    raw = read_csv(files[_FILE], ["Model Size", "Training FLOP", "loss"], "chinchilla_epoch")
-    n = pd.to_numeric(raw["Model Size"], errors="coerce")
-    c = pd.to_numeric(raw["Training FLOP"], errors="coerce")
-    return pd.DataFrame({"N": raw["Model Size"], "C": raw["Training FLOP"], "D": c / (6 * n), "loss": raw["loss"]})
+    raw = read_csv(files[_FILE], _NEEDED, _SOURCE)
+    num = numeric_columns(raw, _NEEDED, _SOURCE, _FILE, nullable=False)
+    n, c = num["Model Size"], num["Training FLOP"]
+    return pd.DataFrame({"N": n, "C": c, "D": c / (6 * n), "loss": num["loss"]})

@@ -20,7 +20,7 @@ totals = n_layers * per-layer) so that a shifted or renamed column stops with an
 import numpy as np
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv
+from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 DESCRIPTION = ("One row per Chinchilla configuration of Hoffmann et al. (2022) Table A9: architecture, parameter "
                "counts of each component, the reported size, sizes recomputed under five counting conventions, "
@@ -78,14 +78,10 @@ COLUMNS = [Column(name, dtype, unit, description, positive=(name != "relative_er
 
 def parse(files):
     raw = read_csv(files[_FILE], list(_MAP), _SOURCE)
-    out = {}
-    for upstream, (name, _dtype, _unit, _description, millions) in _MAP.items():
-        values = pd.to_numeric(raw[upstream], errors="coerce")
-        if values.isna().any():
-            raise DataFormatError(f"{_SOURCE}: {_FILE} column {upstream!r} has {int(values.isna().sum())} missing "
-                                  "or non-numeric value(s); truncated file?")
-        out[name] = np.round(values * 1e6) if millions else values  # whole parameters; undoes 1e6 float noise
-    table = pd.DataFrame(out)
+    num = numeric_columns(raw, list(_MAP), _SOURCE, _FILE, nullable=False)
+    # whole parameters; rounding undoes the float noise of millions x 1e6
+    table = pd.DataFrame({name: np.round(num[upstream] * 1e6) if millions else num[upstream]
+                          for upstream, (name, _dtype, _unit, _description, millions) in _MAP.items()})
 
     t = table
     heads = t["d_model"] * t["kv_size"] * t["n_heads"]

@@ -25,8 +25,7 @@ Conversions and caveats
 * GPT-3 curves were digitised from a figure of Brown et al. (2020): upstream's ``step`` column is
   tokens seen in billions (``D = step x 1e9``), points are noisy and several share the same ``D``. Each raw
   row holds either ``train_loss`` or ``val_loss``; the empty half is not a row here (nothing is lost). ``N``
-  comes from ``gpt3_metadata.xlsx`` (paper Table 2.1, e.g. "125M", "13.0B"), read with the standard library
-  (no openpyxl needed).
+  comes from ``gpt3_metadata.xlsx`` (paper Table 2.1, e.g. "125M", "13.0B"), read with pandas/openpyxl.
 * Revisiting (Alabdulmohsin et al. 2022 benchmark): ``value`` is upstream's ``Loss`` on the benchmark's own
   scale, **not** nats/token: every LM curve starts at exactly 0.999 (normalised), NMT is a rescaled
   log-perplexity, and BB values fall with training (error rates). Do not pool them with OPT/GPT-3 losses.
@@ -49,7 +48,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .._schema import Column, DataFormatError, format_error, numeric_columns, read_csv
 
 SOURCE = "colpret_subset"
 
@@ -90,11 +91,6 @@ _BB_TASKS = ("bigbench__codelinedescription", "bigbench__humanorganssenses", "bi
              "bigbench__phraserelatedness", "bigbench__whatisthetao", "bigbench__swahilienglishproverbs")
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _SIZE_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbt]?)\s*$", re.IGNORECASE)
-_XLSX_NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-
-
-def _fail(name, message):
-    raise DataFormatError(f"{SOURCE}: {Path(name).name}: {message}")
 
 
 def _size(text) -> float:
@@ -103,25 +99,15 @@ def _size(text) -> float:
     return float(m[1]) * _SUFFIX[m[2].lower()] if m else np.nan
 
 
-def _numeric(frame, cols, name):
-    out = {}
-    for col in cols:
-        values = pd.to_numeric(frame[col], errors="coerce")
-        if (values.isna() & frame[col].notna()).any():
-            bad = frame.loc[values.isna() & frame[col].notna(), col].astype(str).unique()[:3].tolist()
-            _fail(name, f"column {col!r} must be numeric; found {bad}")
-        out[col] = values.astype(float)
-    return out
-
-
 def _opt_losses(path):
     raw = read_csv(path, ["model_name", "model_size", "steps", "num_token", "ppl"], SOURCE)
-    num = _numeric(raw, ["steps", "num_token", "ppl"], _OPT_TRAJ)
+    num = numeric_columns(raw, ["steps", "num_token", "ppl"], SOURCE, _OPT_TRAJ)
     if num["ppl"].isna().any() or (num["ppl"] < 1).any():
-        _fail(_OPT_TRAJ, "'ppl' must be a perplexity >= 1 in every row")
+        raise format_error(SOURCE, _OPT_TRAJ, "'ppl' must be a perplexity >= 1 in every row")
     n = raw["model_size"].map(_size)
     if n.isna().any():
-        _fail(_OPT_TRAJ, f"unreadable model_size {raw.loc[n.isna(), 'model_size'].unique()[:3].tolist()}")
+        raise format_error(SOURCE, _OPT_TRAJ,
+                           f"unreadable model_size {raw.loc[n.isna(), 'model_size'].unique()[:3].tolist()}")
     return pd.DataFrame({"family": "OPT", "model": raw["model_size"].astype(str), "N": n, "step": num["steps"],
                          "D": np.rint(10.0 ** num["num_token"]), "metric_kind": "loss", "metric": "val_loss",
                          "value": np.log(num["ppl"]), "unit": "nats/token", "file": _OPT_TRAJ})
@@ -129,68 +115,40 @@ def _opt_losses(path):
 
 def _opt_bigbench(path):
     raw = read_csv(path, ["size", "steps", "tokens", *_BB_TASKS], SOURCE)
-    num = _numeric(raw, ["steps", "tokens", *_BB_TASKS], _OPT_BB)
+    num = numeric_columns(raw, ["steps", "tokens", *_BB_TASKS], SOURCE, _OPT_BB)
     n = raw["size"].map(_size)
     if n.isna().any():
-        _fail(_OPT_BB, f"unreadable size {raw.loc[n.isna(), 'size'].unique()[:3].tolist()}")
+        raise format_error(SOURCE, _OPT_BB, f"unreadable size {raw.loc[n.isna(), 'size'].unique()[:3].tolist()}")
     wide = pd.DataFrame({"model": raw["size"].astype(str), "N": n, "step": num["steps"], "D": num["tokens"],
                          **{t: num[t] / 100.0 for t in _BB_TASKS}})
     long = wide.melt(id_vars=["model", "N", "step", "D"], value_vars=list(_BB_TASKS), var_name="metric",
                      value_name="value")
     if long["value"].isna().any() or ((long["value"] < 0) | (long["value"] > 1)).any():
-        _fail(_OPT_BB, "BIG-bench scores must be percentages in [0, 100]")
+        raise format_error(SOURCE, _OPT_BB, "BIG-bench scores must be percentages in [0, 100]")
     return long.assign(family="OPT", metric_kind="accuracy", unit="fraction", file=_OPT_BB)
 
 
-def _xlsx_rows(path) -> list[list]:
-    """Cell values of the first worksheet of an .xlsx file, row by row (strings or floats), stdlib only."""
-    try:
-        with zipfile.ZipFile(path) as book:
-            names = book.namelist()
-            shared = []
-            if "xl/sharedStrings.xml" in names:
-                for si in ET.fromstring(book.read("xl/sharedStrings.xml")).findall("x:si", _XLSX_NS):
-                    shared.append("".join(t.text or "" for t in si.iter(f"{{{_XLSX_NS['x']}}}t")))
-            sheets = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
-            if not sheets:
-                _fail(_GPT3_META, "workbook has no worksheet")
-            sheet = ET.fromstring(book.read(sheets[0]))
-    except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError) as exc:
-        _fail(_GPT3_META, f"cannot read as an .xlsx workbook ({exc})")
-    rows = []
-    for row in sheet.iter(f"{{{_XLSX_NS['x']}}}row"):
-        cells = {}
-        for cell in row.findall("x:c", _XLSX_NS):
-            col = re.match(r"[A-Z]+", cell.get("r", ""))
-            if col is None:
-                _fail(_GPT3_META, "cell without a reference")
-            kind, v = cell.get("t"), cell.find("x:v", _XLSX_NS)
-            if kind == "s":
-                try:
-                    cells[col[0]] = shared[int(v.text)]
-                except (AttributeError, ValueError, IndexError):
-                    _fail(_GPT3_META, f"bad shared-string index in cell {cell.get('r')}")
-            elif kind == "inlineStr":
-                cells[col[0]] = "".join(t.text or "" for t in cell.iter(f"{{{_XLSX_NS['x']}}}t"))
-            elif v is not None and v.text is not None:
-                cells[col[0]] = v.text if kind in ("str", "e") else float(v.text)
-        rows.append([cells.get(c) for c in "ABCDEFGH"])
-    return rows
-
-
 def _gpt3_sizes(path) -> dict[str, float]:
-    """GPT-3 Table 2.1: short model key (small, xl, 13b, 175b ...) -> parameters."""
-    sizes = {}
-    for row in _xlsx_rows(path):
-        name, params = row[0], row[1]
-        m = re.match(r"\s*GPT-3\s+(\S+)", str(name))
-        n = _size(params)
-        if m is None or not np.isfinite(n):
-            _fail(_GPT3_META, f"unexpected row {row[:2]} (want 'GPT-3 <size>', '<params>')")
-        sizes[_size_key(m[1])] = n
-    if not sizes:
-        _fail(_GPT3_META, "no model rows")
-    return sizes
+    """GPT-3 Table 2.1 (first worksheet, no header: name, parameters, ...): short model key -> parameters."""
+    try:
+        sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=str, engine="openpyxl")
+    except (zipfile.BadZipFile, InvalidFileException, ET.ParseError, KeyError, ValueError, OSError) as exc:
+        raise format_error(SOURCE, _GPT3_META,
+                           f"cannot read as an .xlsx workbook ({type(exc).__name__}: {exc})") from exc
+    if sheet.shape[1] < 2:
+        raise format_error(SOURCE, _GPT3_META, f"want model names and sizes in the first two columns; found "
+                                               f"{sheet.shape[1]} column(s)")
+    names, params = sheet[0], sheet[1]
+    key = names.str.extract(r"^\s*GPT-3\s+(\S+)", expand=False)
+    n = params.map(_size)
+    bad = key.isna() | n.isna()
+    if bad.any():
+        raise format_error(SOURCE, _GPT3_META, f"unexpected row(s) {sheet.loc[bad, [0, 1]].values.tolist()[:3]} "
+                                               "(want 'GPT-3 <size>', '<params>')")
+    key = key.map(_size_key)
+    if key.duplicated().any():
+        raise format_error(SOURCE, _GPT3_META, f"model(s) {sorted(key[key.duplicated()].unique())} listed twice")
+    return dict(zip(key, n))
 
 
 def _size_key(text: str) -> str:
@@ -203,15 +161,16 @@ def _size_key(text: str) -> str:
 
 def _gpt3_losses(path, sizes):
     raw = read_csv(path, ["model", "step", "train_loss", "val_loss"], SOURCE)
-    num = _numeric(raw, ["step", "train_loss", "val_loss"], _GPT3)
+    num = numeric_columns(raw, ["step", "train_loss", "val_loss"], SOURCE, _GPT3)
     both = num["train_loss"].notna() & num["val_loss"].notna()
     neither = num["train_loss"].isna() & num["val_loss"].isna()
     if both.any() or neither.any() or num["step"].isna().any():
-        _fail(_GPT3, "every row must have a step and exactly one of train_loss / val_loss")
+        raise format_error(SOURCE, _GPT3, "every row must have a step and exactly one of train_loss / val_loss")
     key = raw["model"].astype(str).map(_size_key)
     n = key.map(sizes)
     if n.isna().any():
-        _fail(_GPT3, f"model(s) {sorted(raw.loc[n.isna(), 'model'].unique())} are not in {Path(_GPT3_META).name}")
+        raise format_error(SOURCE, _GPT3, f"model(s) {sorted(raw.loc[n.isna(), 'model'].unique())} are not in "
+                                          f"{Path(_GPT3_META).name}")
     is_train = num["train_loss"].notna()
     return pd.DataFrame({"family": "GPT-3", "model": raw["model"].astype(str), "N": n, "step": np.nan,
                          "D": num["step"] * 1e9, "metric_kind": "loss",
@@ -223,16 +182,17 @@ def _gpt3_losses(path, sizes):
 def _revisiting(path):
     raw = read_csv(path, ["Domain", "Task", "Model", "Seen Examples", "Loss", "Training"], SOURCE)
     raw = raw.drop_duplicates(ignore_index=True)  # LM rows appear four times upstream (see module docstring)
-    num = _numeric(raw, ["Seen Examples", "Loss", "Training"], _REVISITING)
+    num = numeric_columns(raw, ["Seen Examples", "Loss", "Training"], SOURCE, _REVISITING)
     domain = raw["Domain"].astype(str)
     unknown = sorted(set(domain) - {"LM", "NMT", "BB"})
     if unknown:
-        _fail(_REVISITING, f"unexpected Domain value(s) {unknown}")
+        raise format_error(SOURCE, _REVISITING, f"unexpected Domain value(s) {unknown}")
     if not num["Training"].isin([0.0, 1.0]).all():
-        _fail(_REVISITING, "'Training' must be 0 or 1")
+        raise format_error(SOURCE, _REVISITING, "'Training' must be 0 or 1")
     n = raw["Model"].map(_size).where(domain != "NMT")
     if n[domain != "NMT"].isna().any():
-        _fail(_REVISITING, f"non-numeric Model {raw.loc[(domain != 'NMT') & n.isna(), 'Model'].unique()[:3]}")
+        raise format_error(SOURCE, _REVISITING,
+                           f"non-numeric Model {raw.loc[(domain != 'NMT') & n.isna(), 'Model'].unique()[:3]}")
     task = raw["Task"].astype(str).str.replace(r"^\('([^']*)', '([^']*)'\)$", r"\1/\2", regex=True)
     return pd.DataFrame({"family": "Revisiting-" + domain, "model": raw["Model"].astype(str), "N": n,
                          "step": np.nan, "D": num["Seen Examples"].where(domain != "NMT"),

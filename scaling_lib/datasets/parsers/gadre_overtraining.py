@@ -37,13 +37,12 @@ missing key raises :class:`DataFormatError`.
 """
 from __future__ import annotations
 
-import math
 import re
 from pathlib import PurePosixPath
 
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv, read_json
+from .._schema import Column, DataFormatError, format_error, json_number, numeric_columns, read_csv, read_json
 
 SOURCE = "gadre_overtraining"
 
@@ -93,83 +92,73 @@ _METADATA = "exp_data/eval_metadata.csv"
 _MODEL_RE = re.compile(r"^exp_data/models/(?P<run>.+)\.json$")
 _EVAL_RE = re.compile(r"^exp_data/evals/evaluation_(?P<run>.+)_heavy\.json$")
 _HYPER = ("params", "params_no_embed", "tokens", "model")
-_RESULT = ("loss", "loss_sequences_lower_95", "loss_sequences_upper_95", "loss_tokens_lower_95",
-           "loss_tokens_upper_95", "tokens", "val_data")
+# tidy column -> upstream key of a loss result, besides "loss" itself and "val_data"
+_LOSS_FIELDS = {"lo95": "loss_sequences_lower_95", "hi95": "loss_sequences_upper_95",
+                "lo95_tok": "loss_tokens_lower_95", "hi95_tok": "loss_tokens_upper_95", "eval_tokens": "tokens"}
+_RESULT = ("loss", *_LOSS_FIELDS.values(), "val_data")
 _META_COLS = ["Eval Task", "Task Category", "Task Type", "#shots", "Random baseline"]
 
 
-def _fail(path, message):
-    raise DataFormatError(f"{SOURCE}: {PurePosixPath(str(path)).name}: {message}")
-
-
-def _number(value, path, what):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        _fail(path, f"{what} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _eval_set(val_data, path):
+def _eval_set(val_data, key):
     if not (isinstance(val_data, list) and len(val_data) == 1 and isinstance(val_data[0], str)):
-        _fail(path, f"'val_data' must be a one-element list of shard paths, got {val_data!r}")
+        raise format_error(SOURCE, key, f"'val_data' must be a one-element list of shard paths, got {val_data!r}")
     parts = PurePosixPath(val_data[0]).parts
     if len(parts) < 2:
-        _fail(path, f"cannot read the eval-set name from val_data {val_data[0]!r}")
+        raise format_error(SOURCE, key, f"cannot read the eval-set name from val_data {val_data[0]!r}")
     return parts[-2]
 
 
-def _model_rows(run, path):
+def _model_rows(run, key, path):
     raw = read_json(path, SOURCE)
     if not isinstance(raw, dict):
-        _fail(path, "top level is not a JSON object")
+        raise format_error(SOURCE, key, "top level is not a JSON object")
     missing = [k for k in ("name", "dataset_name", "hyperparameters", "results") if k not in raw]
     if missing:
-        _fail(path, f"missing key(s) {missing}")
+        raise format_error(SOURCE, key, f"missing key(s) {missing}")
     if raw["name"] != run:
-        _fail(path, f"run name {raw['name']!r} does not match the file name")
+        raise format_error(SOURCE, key, f"run name {raw['name']!r} does not match the file name")
     hyper = raw["hyperparameters"]
     if not isinstance(hyper, dict) or any(k not in hyper for k in _HYPER):
-        _fail(path, f"'hyperparameters' lacks one of {list(_HYPER)}")
+        raise format_error(SOURCE, key, f"'hyperparameters' lacks one of {list(_HYPER)}")
     results = raw["results"]
     if not isinstance(results, list) or not results:
-        _fail(path, "'results' must be a non-empty list")
+        raise format_error(SOURCE, key, "'results' must be a non-empty list")
     run_info = {
         "run": run, "dataset": str(raw["dataset_name"]), "model": PurePosixPath(str(hyper["model"])).stem,
-        "N": _number(hyper["params"], path, "params"),
-        "N_no_emb": _number(hyper["params_no_embed"], path, "params_no_embed"),
-        "D": _number(hyper["tokens"], path, "tokens"),
+        "N": json_number(hyper["params"], SOURCE, key, "params"),
+        "N_no_emb": json_number(hyper["params_no_embed"], SOURCE, key, "params_no_embed"),
+        "D": json_number(hyper["tokens"], SOURCE, key, "tokens"),
     }
     rows, seen = [], set()
     for i, result in enumerate(results):
         if not isinstance(result, dict) or any(k not in result for k in _RESULT):
-            _fail(path, f"results[{i}] lacks one of {list(_RESULT)}")
-        metric = _eval_set(result["val_data"], path)
+            raise format_error(SOURCE, key, f"results[{i}] lacks one of {list(_RESULT)}")
+        metric = _eval_set(result["val_data"], key)
         if metric in seen:
-            _fail(path, f"eval set {metric!r} appears twice")
+            raise format_error(SOURCE, key, f"eval set {metric!r} appears twice")
         seen.add(metric)
-        loss = _number(result["loss"], path, f"results[{i}].loss")
+        loss = json_number(result["loss"], SOURCE, key, f"results[{i}].loss")
         if loss <= 0:
-            _fail(path, f"results[{i}].loss must be positive, got {loss}")
+            raise format_error(SOURCE, key, f"results[{i}].loss must be positive, got {loss}")
         rows.append({**run_info, "metric_kind": "loss", "metric": metric, "value": loss,
-                     "lo95": _number(result["loss_sequences_lower_95"], path, "loss_sequences_lower_95"),
-                     "hi95": _number(result["loss_sequences_upper_95"], path, "loss_sequences_upper_95"),
-                     "lo95_tok": _number(result["loss_tokens_lower_95"], path, "loss_tokens_lower_95"),
-                     "hi95_tok": _number(result["loss_tokens_upper_95"], path, "loss_tokens_upper_95"),
-                     "eval_tokens": _number(result["tokens"], path, "tokens")})
+                     **{column: json_number(result[field], SOURCE, key, f"results[{i}].{field}")
+                        for column, field in _LOSS_FIELDS.items()}})
     return run_info, rows
 
 
-def _eval_rows(run_info, path):
+def _eval_rows(run_info, key, path):
     raw = read_json(path, SOURCE)
     if not isinstance(raw, dict) or not isinstance(raw.get("eval_metrics"), dict) \
             or not isinstance(raw["eval_metrics"].get("icl"), dict) or not raw["eval_metrics"]["icl"]:
-        _fail(path, "missing non-empty 'eval_metrics.icl' mapping of task -> accuracy")
+        raise format_error(SOURCE, key, "missing non-empty 'eval_metrics.icl' mapping of task -> accuracy")
     if "model" in raw and str(raw["model"]) != run_info["model"]:
-        _fail(path, f"evaluated model {raw['model']!r} differs from the run's model {run_info['model']!r}")
+        raise format_error(SOURCE, key, f"evaluated model {raw['model']!r} differs from the run's model "
+                                        f"{run_info['model']!r}")
     rows = []
     for task, acc in raw["eval_metrics"]["icl"].items():
-        acc = _number(acc, path, f"accuracy of {task!r}")
+        acc = json_number(acc, SOURCE, key, f"accuracy of {task!r}")
         if not 0.0 <= acc <= 1.0:
-            _fail(path, f"accuracy of {task!r} is {acc}, outside [0, 1]")
+            raise format_error(SOURCE, key, f"accuracy of {task!r} is {acc}, outside [0, 1]")
         rows.append({**run_info, "metric_kind": "accuracy", "metric": str(task), "value": acc})
     return rows
 
@@ -178,16 +167,13 @@ def _task_metadata(path):
     meta = read_csv(path, _META_COLS, SOURCE)
     meta = meta.dropna(how="all")
     if meta["Eval Task"].isna().any() or meta["Eval Task"].duplicated().any():
-        _fail(path, "'Eval Task' has missing or duplicated names")
-    baseline = pd.to_numeric(meta["Random baseline"], errors="coerce")
-    shots = pd.to_numeric(meta["#shots"], errors="coerce")
-    if (baseline.isna() & meta["Random baseline"].notna()).any() or (shots.isna() & meta["#shots"].notna()).any():
-        _fail(path, "'Random baseline' and '#shots' must be numeric")
-    if ((baseline < 0) | (baseline > 100)).any():
-        _fail(path, "'Random baseline' must be a percentage in [0, 100]")
-    return pd.DataFrame({"metric": meta["Eval Task"].astype(str), "chance": baseline / 100.0,
+        raise format_error(SOURCE, _METADATA, "'Eval Task' has missing or duplicated names")
+    num = numeric_columns(meta, ["Random baseline", "#shots"], SOURCE, _METADATA)
+    if ((num["Random baseline"] < 0) | (num["Random baseline"] > 100)).any():
+        raise format_error(SOURCE, _METADATA, "'Random baseline' must be a percentage in [0, 100]")
+    return pd.DataFrame({"metric": meta["Eval Task"].astype(str), "chance": num["Random baseline"] / 100.0,
                          "category": meta["Task Category"], "task_type": meta["Task Type"],
-                         "shots": shots, "metric_kind": "accuracy"})
+                         "shots": num["#shots"], "metric_kind": "accuracy"})
 
 
 def parse(files):
@@ -196,21 +182,21 @@ def parse(files):
     models, evals = {}, {}
     for key, path in files.items():
         if m := _MODEL_RE.match(key):
-            models[m["run"]] = path
+            models[m["run"]] = key
         elif m := _EVAL_RE.match(key):
-            evals[m["run"]] = path
+            evals[m["run"]] = key
     if not models:
         raise DataFormatError(f"{SOURCE}: no exp_data/models/*.json file among the raw files")
     orphans = sorted(set(evals) - set(models))
     if orphans:
         raise DataFormatError(f"{SOURCE}: eval file(s) without a model file (no N, D): "
-                              f"{[PurePosixPath(str(evals[r])).name for r in orphans]}")
+                              f"{[evals[r] for r in orphans]}")
     rows = []
     for run in sorted(models):
-        run_info, loss_rows = _model_rows(run, models[run])
+        run_info, loss_rows = _model_rows(run, models[run], files[models[run]])
         rows.extend(loss_rows)
         if run in evals:
-            rows.extend(_eval_rows(run_info, evals[run]))
+            rows.extend(_eval_rows(run_info, evals[run], files[evals[run]]))
     table = pd.DataFrame(rows)
     table = table.merge(_task_metadata(files[_METADATA]), on=["metric_kind", "metric"], how="left",
                         validate="many_to_one")

@@ -42,7 +42,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
-from .._schema import Column, DataFormatError
+from .._schema import Column, DataFormatError, numeric_columns
 
 SOURCE = "inverse_scaling_naimenz"
 
@@ -128,12 +128,7 @@ def _read_result(data, label):
     header = tuple(frame.columns)
     if header not in _HEADERS:
         raise DataFormatError(f"{SOURCE}: {label} has an unexpected header {list(header)}")
-    numeric = frame.apply(pd.to_numeric, errors="coerce")
-    bad = numeric.isna() & frame.notna()
-    if bad.any().any():
-        col = bad.any()[lambda s: s].index[0]
-        raise DataFormatError(f"{SOURCE}: {label} column {col!r} must be numeric; found "
-                              f"{frame.loc[bad[col], col].astype(str).unique()[:3].tolist()}")
+    numeric = numeric_columns(frame, list(header), SOURCE, label)
     scored = numeric[list(header[1:])].notna().any(axis=1)
     numeric = numeric[scored]
     index = numeric["index"]

@@ -14,7 +14,7 @@ majority answer among k samples).
 """
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv
+from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 DESCRIPTION = ("Coverage (pass@k / oracle verifier) and majority-vote accuracy vs number of samples k, digitised "
                "from Large Language Monkeys figures: one row per (curve, point), with the curve's model, task "
@@ -60,12 +60,8 @@ def parse(files):
         raw = read_csv(files[name], ["x", "y"], _SOURCE, skipinitialspace=True)
         if len(raw.columns) != 2:
             raise DataFormatError(f"{_SOURCE}: {name} should have exactly the columns x, y; found {list(raw.columns)}")
-        k = pd.to_numeric(raw["x"], errors="coerce")
-        value = pd.to_numeric(raw["y"], errors="coerce")
-        bad = k.isna() | value.isna()
-        if bad.any():
-            raise DataFormatError(f"{_SOURCE}: {name} has {int(bad.sum())} row(s) with a missing or non-numeric "
-                                  f"x or y (first at data row {int(bad.to_numpy().argmax()) + 1}); truncated file?")
+        num = numeric_columns(raw, ["x", "y"], _SOURCE, name, nullable=False)
+        k, value = num["x"], num["y"]
         if ((value < 0) | (value > 1)).any():
             raise DataFormatError(f"{_SOURCE}: {name}: y must be a fraction in [0, 1]; found "
                                   f"{value[(value < 0) | (value > 1)].tolist()[:3]}")

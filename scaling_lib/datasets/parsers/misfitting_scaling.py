@@ -9,7 +9,7 @@ rows that also appear in the last-checkpoint file. Compute is recomputed as ``6 
 import numpy as np
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv
+from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 DESCRIPTION = ("One row per evaluation checkpoint of a training run: model size with and without embeddings, "
                "tokens seen, compute, C4 validation loss, learning rate, schedule position, and whether the row "
@@ -31,6 +31,7 @@ COLUMNS = [
     Column("final", "bool", "", "this is the run's final checkpoint (appears in scaling_results_last_ckpt_only.csv)"),
 ]
 
+_SOURCE = "misfitting_scaling"
 _ALL = "data/scaling_results.csv"
 _LAST = "data/scaling_results_last_ckpt_only.csv"
 _NEEDED = ["loss", "N", "N_no_emb", "D", "model", "total_steps", "current_steps", "peak_lr", "sweep",
@@ -39,19 +40,18 @@ _KEY = ["sweep", "model", "total_steps", "peak_lr", "current_steps"]
 
 
 def parse(files):
-    every = read_csv(files[_ALL], _NEEDED, "misfitting_scaling")
-    last = read_csv(files[_LAST], _NEEDED, "misfitting_scaling")
+    every = read_csv(files[_ALL], _NEEDED, _SOURCE)
+    last = read_csv(files[_LAST], _NEEDED, _SOURCE)
     final_keys = pd.MultiIndex.from_frame(last[_KEY])
     is_final = pd.MultiIndex.from_frame(every[_KEY]).isin(final_keys)
     if is_final.sum() < len(last.drop_duplicates(_KEY)):
-        raise DataFormatError(f"misfitting_scaling: {_LAST} has rows that {_ALL} lacks")
-    n = pd.to_numeric(every["N"], errors="coerce").astype(float)
-    d = pd.to_numeric(every["D"], errors="coerce").astype(float)
+        raise DataFormatError(f"{_SOURCE}: {_LAST} has rows that {_ALL} lacks")
+    num = numeric_columns(every, ["N", "D"], _SOURCE, _ALL, nullable=False)
     run = (every["sweep"].astype(str) + "/" + every["model"].astype(str) + "/steps="
            + every["total_steps"].astype(str) + "/lr=" + every["peak_lr"].astype(str))
     return pd.DataFrame({
-        "model": every["model"], "run": run, "N": n, "N_no_emb": every["N_no_emb"], "D": d,
-        "C": 6.0 * n * d, "loss": every["loss"], "peak_lr": every["peak_lr"],
+        "model": every["model"], "run": run, "N": num["N"], "N_no_emb": every["N_no_emb"], "D": num["D"],
+        "C": 6.0 * num["N"] * num["D"], "loss": every["loss"], "peak_lr": every["peak_lr"],
         "step": every["current_steps"], "total_steps": every["total_steps"],
         "fraction_of_schedule": every["portion_steps_elapsed"], "final": np.asarray(is_final),
     })

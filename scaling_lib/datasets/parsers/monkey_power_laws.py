@@ -22,15 +22,15 @@ which upstream file a row comes from:
 (model, problem, k) with k on a fixed grid (101 values 1..10,000, or 24 values 1..10,000). Their
 sufficient statistics are (n, c), constant across k; :func:`parse` checks that, and checks that every
 upstream pass@k with k <= n equals the unbiased estimator ``1 - C(n-c, k) / C(n, k)`` (to 1e-6), so the
-curves are recomputable exactly from ``n_samples`` and ``n_correct`` and one row per problem is kept.
-The only upstream values not reproduced are those with k > n, where upstream stores pass@k = 1 even
-when c = 0 (BoN 50,724 rows, GSM8K 44,353, MATH 37,549): an artifact of evaluating the estimator
-outside its domain, deliberately not carried. ``Log Score``/``Neg Log Score``/``neg_log_pass@k`` are
-logs of that score, and BoN's ``Attempt Idxmean`` is (n - 1) / 2 (checked), so they are not carried
-either. Upstream ``Inference Compute`` is exactly k times its k = 1 value (checked); the k = 1 value is
-kept as ``inference_flop_per_sample``. Its method is undocumented: read as 2 N FLOP per token it implies
-from ~1 to ~1.4 million tokens per sample (medians per size and benchmark from ~10 to ~40,000), so
-treat it as unverified.
+curves are recomputable exactly from ``n_samples`` and ``n_correct`` with :func:`scaling_lib.datasets.pass_at_k`
+and one row per problem is kept. The only upstream values not reproduced are those with k > n, where
+upstream stores pass@k = 1 even when c = 0 (BoN 50,724 rows, GSM8K 44,353, MATH 37,549): an artifact of
+evaluating the estimator outside its domain, deliberately not carried. ``Log Score``/``Neg Log Score``/
+``neg_log_pass@k`` are logs of that score, and BoN's ``Attempt Idxmean`` is (n - 1) / 2 (checked), so
+they are not carried either. Upstream ``Inference Compute`` is exactly k times its k = 1 value (checked);
+the k = 1 value is kept as ``inference_flop_per_sample``. Its method is undocumented: read as 2 N FLOP per
+token it implies from ~1 to ~1.4 million tokens per sample (medians per size and benchmark from ~10 to
+~40,000), so treat it as unverified.
 
 ``models_pythia.csv`` (81 checkpoints) is joined onto the Pythia rows (``checkpoint`` = upstream
 ``Model Nickname``): nominal parameters, non-embedding parameters, tokens, layers, width and Hugging Face
@@ -47,9 +47,9 @@ be). No row is dropped. Parquet files are read with pyarrow (``pyarrow.parquet``
 """
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
 
-from .._schema import Column, DataFormatError, read_csv
+from .._pass_at_k import pass_at_k
+from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 DESCRIPTION = ("One row per (model, benchmark, problem) from Schaeffer et al. (2025): number of samples n and "
                "number correct c per problem for Large Language Monkeys (Pythia on MATH, n = 10,000), Best-of-N "
@@ -119,33 +119,15 @@ def _read_parquet(path, required, label):
         raise DataFormatError(f"{_SOURCE}: cannot read {label} as parquet: {exc}") from exc
 
 
-def _numeric(frame, column, label):
-    values = pd.to_numeric(frame[column], errors="coerce")
-    if values.isna().any():
-        raise DataFormatError(f"{_SOURCE}: {label} column {column!r} has {int(values.isna().sum())} "
-                              f"missing or non-numeric value(s)")
-    return values.astype(float)
-
-
-def _unbiased_pass_at_k(n, c, k):
-    """1 - C(n-c, k) / C(n, k) for k <= n - c, else 1 (vectorised, via log-gamma)."""
-    n, c, k = (np.asarray(a, dtype=float) for a in (n, c, k))
-    defined = (n - c) >= k
-    with np.errstate(all="ignore"):
-        log_ratio = (gammaln(n - c + 1) - gammaln(n - c - k + 1) - gammaln(n + 1) + gammaln(n - k + 1))
-        return np.where(defined, -np.expm1(np.where(defined, log_ratio, 0.0)), 1.0)
-
-
 def _collapse(raw, key, n_col, k_col, score_col, label):
     """One row per ``key`` after checking that (n, c) are constant across k and pass@k is the unbiased one."""
     if raw[key].isna().any().any():
         raise DataFormatError(f"{_SOURCE}: {label} has missing values in {key}")
-    n = _numeric(raw, n_col, label)
-    c = _numeric(raw, _C, label)
-    k = _numeric(raw, k_col, label)
-    score = _numeric(raw, score_col, label)
-    if (c != np.round(c)).any() or (n != np.round(n)).any() or (c < 0).any() or (c > n).any() or (n <= 0).any():
-        raise DataFormatError(f"{_SOURCE}: {label}: counts must be integers with 0 <= c <= n and n > 0")
+    num = numeric_columns(raw, [n_col, _C, k_col, score_col], _SOURCE, label, nullable=False)
+    n, c, k, score = (num[col] for col in (n_col, _C, k_col, score_col))
+    counts = num[[n_col, _C, k_col]].to_numpy()
+    if (counts != np.round(counts)).any() or (c < 0).any() or (c > n).any() or (n <= 0).any() or (k < 1).any():
+        raise DataFormatError(f"{_SOURCE}: {label}: counts must be integers with 0 <= c <= n, n > 0 and k >= 1")
     if raw.duplicated(key + [k_col]).any():
         raise DataFormatError(f"{_SOURCE}: {label} has duplicate ({', '.join(key)}, {k_col}) rows")
     frame = raw[key].copy()
@@ -154,12 +136,11 @@ def _collapse(raw, key, n_col, k_col, score_col, label):
     if (spread > 1).any().any():
         raise DataFormatError(f"{_SOURCE}: {label}: n or c varies across k within a (model, problem); the file "
                               "is not a set of per-problem pass@k curves")
-    in_domain = (k <= n).to_numpy()
-    expected = _unbiased_pass_at_k(n, c, k)
-    error = np.abs(expected - score.to_numpy())
-    if np.any(error[in_domain] > 1e-6):
+    in_domain = k <= n  # upstream's values for k > n are an artifact (module docstring), not compared
+    error = np.abs(pass_at_k(n[in_domain], c[in_domain], k[in_domain]) - score[in_domain].to_numpy())
+    if np.any(error > 1e-6):
         raise DataFormatError(f"{_SOURCE}: {label}: upstream pass@k differs from the unbiased estimator of "
-                              f"(n, c) by up to {error[in_domain].max():.3g}; collapsing to (n, c) would lose data")
+                              f"(n, c) by up to {error.max():.3g}; collapsing to (n, c) would lose data")
     first = raw[k == 1]
     if len(first) != len(spread):
         raise DataFormatError(f"{_SOURCE}: {label}: {len(spread)} (model, problem) pairs but {len(first)} "
@@ -175,15 +156,12 @@ def _pythia_checkpoints(files):
                                     "Dimension", "Parameters Excluding Embeddings"], _SOURCE)
     if raw["Model Nickname"].duplicated().any():
         raise DataFormatError(f"{_SOURCE}: {_MODELS} lists a Model Nickname twice")
-    models = pd.DataFrame({
-        "checkpoint": raw["Model Nickname"].astype(str),
-        "N": _numeric(raw, "Parameters", _MODELS),
-        "N_no_emb": _numeric(raw, "Parameters Excluding Embeddings", _MODELS),
-        "D": _numeric(raw, "Tokens", _MODELS),
-        "n_layers": _numeric(raw, "Layers", _MODELS),
-        "d_model": _numeric(raw, "Dimension", _MODELS),
-        "hf_revision": raw["HuggingFace Revision"].astype(str),
-    })
+    upstream = {"N": "Parameters", "N_no_emb": "Parameters Excluding Embeddings", "D": "Tokens", "n_layers": "Layers",
+                "d_model": "Dimension"}
+    num = numeric_columns(raw, list(upstream.values()), _SOURCE, _MODELS, nullable=False)
+    models = pd.DataFrame({"checkpoint": raw["Model Nickname"].astype(str),
+                           **{column: num[name] for column, name in upstream.items()},
+                           "hf_revision": raw["HuggingFace Revision"].astype(str)})
     models["C"] = 6.0 * models["N"] * models["D"]
     return models
 
@@ -217,7 +195,7 @@ def parse(files):
                                       "Attempt Idxmean", "Scaling Parameter", "Score"], _BON)
     bon = _collapse(raw, ["Model", "Modality", "Temperature", "Problem Idx"], "Num. Samples",
                     "Scaling Parameter", "Score", _BON)
-    attempt_mean = _numeric(bon, "Attempt Idxmean", _BON)
+    attempt_mean = numeric_columns(bon, "Attempt Idxmean", _SOURCE, _BON, nullable=False)
     if np.any(np.abs(attempt_mean - (bon["n_samples"] - 1) / 2) > 1e-9):
         raise DataFormatError(f"{_SOURCE}: {_BON}: 'Attempt Idxmean' is not (n - 1) / 2 as expected")
     parts.append(pd.DataFrame({"table": "bon_jailbreaking", "model": bon["Model"].astype(str),
@@ -231,8 +209,8 @@ def parse(files):
             needed.append("Level")
         raw = _read_parquet(files[path], needed, path)
         ckpt = _collapse(raw, ["Model Nickname", "prompt_idx"], "Num. Samples", "k", "pass@k", path)
-        compute = _numeric(raw, "Inference Compute", path)
-        per_sample = compute / _numeric(raw, "k", path)
+        num = numeric_columns(raw, ["Inference Compute", "k"], _SOURCE, path, nullable=False)
+        per_sample = num["Inference Compute"] / num["k"]
         spread = per_sample.groupby([raw["Model Nickname"], raw["prompt_idx"]], sort=False).agg(["min", "max"])
         if np.any(np.abs(spread["max"] / spread["min"] - 1) > 1e-9):
             raise DataFormatError(f"{_SOURCE}: {path}: 'Inference Compute' is not proportional to k")
@@ -252,7 +230,8 @@ def parse(files):
     nll = _join_checkpoints(pd.DataFrame({
         "table": "gpt4_gsm8k_nll", "model": raw["Model"].astype(str), "benchmark": "GSM8K",
         "problem": raw["Problem Idx"], "checkpoint": raw["Model"].astype(str),
-        "nll": raw["Neg Log Score"], "_flop": _numeric(raw, "Scaling Parameter", _NLL)}), models, _NLL)
+        "nll": raw["Neg Log Score"],
+        "_flop": numeric_columns(raw, "Scaling Parameter", _SOURCE, _NLL, nullable=False)}), models, _NLL)
     if np.any(np.abs(nll["_flop"] / nll["C"] - 1) > 1e-6):
         raise DataFormatError(f"{_SOURCE}: {_NLL}: 'Scaling Parameter' is not 6 N D of the checkpoint")
     parts.append(nll.drop(columns="_flop"))

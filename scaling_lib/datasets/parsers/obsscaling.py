@@ -47,7 +47,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv
+from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 SOURCE = "obsscaling"
 
@@ -107,20 +107,10 @@ _NOTES = {
 }
 
 
-def _numeric(frame, columns, path):
-    out = frame[columns].apply(pd.to_numeric, errors="coerce")
-    bad = out.isna() & frame[columns].notna()
-    if bad.any().any():
-        col = bad.any()[lambda s: s].index[0]
-        raise DataFormatError(f"{SOURCE}: {path} column {col!r} must be numeric; found "
-                              f"{frame.loc[bad[col], col].astype(str).unique()[:3].tolist()}")
-    return out.astype(float)
-
-
 def _metadata(frame, path):
     if frame["Model"].isna().any() or frame["Model"].duplicated().any():
         raise DataFormatError(f"{SOURCE}: {path} has missing or duplicated Model names")
-    num = _numeric(frame, _META[2:], path)
+    num = numeric_columns(frame, _META[2:], SOURCE, path)
     return pd.DataFrame({"model_family": frame["Model Family"].to_numpy(), "N": num["Model Size (B)"].to_numpy() * 1e9,
                          "D": num["Pretraining Data Size (T)"].to_numpy() * 1e12,
                          "C": num["FLOPs (1E21)"].to_numpy() * 1e21}, index=frame["Model"].to_numpy())
@@ -150,7 +140,7 @@ def _long(frame, table, path, instruct):
         raise DataFormatError(f"{SOURCE}: {path} has no score columns")
     if frame["Model"].isna().any() or frame["Model"].duplicated().any():
         raise DataFormatError(f"{SOURCE}: {path} has missing or duplicated Model names")
-    values = _numeric(frame, scores, path)
+    values = numeric_columns(frame, scores, SOURCE, path)
     parts = []
     for name in scores:
         keep = values[name].notna().to_numpy()

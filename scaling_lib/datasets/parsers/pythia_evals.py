@@ -48,7 +48,7 @@ import re
 
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_json
+from .._schema import Column, DataFormatError, json_number, read_json
 
 DESCRIPTION = ("One row per Pythia model, training checkpoint, few-shot setting, task and metric of the "
                "lm-evaluation-harness runs shipped with the Pythia repository: model size, tokens seen, "
@@ -95,12 +95,6 @@ _PATH = re.compile(r"^evals/pythia-v1/pythia-(?P<size>[0-9.]+[mb])(?P<variant>-b
 _SHOTS = {"zero-shot": 0, "five-shot": 5}
 _ARGS = re.compile(r"pretrained=EleutherAI/pythia-v1\.1-(?P<size>[0-9.]+[mb])(?P<variant>-bf16|-deduped)?"
                    r"(?:,|$).*?revision=step(?P<step>\d+)")
-
-
-def _number(value, where):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataFormatError(f"{SOURCE}: {where} is not a number: {value!r}")
-    return float(value)
 
 
 def _group(task):
@@ -157,12 +151,12 @@ def _parse_file(path, local, records):
         for metric, value in metrics.items():
             if metric.endswith("_stderr"):
                 continue
-            where = f"{name}: results[{task!r}][{metric!r}]"
+            where = f"results[{task!r}][{metric!r}]"
             stderr = metrics.get(metric + "_stderr")
             records.append((model, size, deduped, float(n_total), float(n_no_emb), step,
                             float(step * TOKENS_PER_STEP), n_shot, task, _group(task), metric,
-                            _number(value, where),
-                            math.nan if stderr is None else _number(stderr, where + " stderr"),
+                            json_number(value, SOURCE, name, where),
+                            math.nan if stderr is None else json_number(stderr, SOURCE, name, where + " stderr"),
                             version, hf_model, path))
 
 

@@ -37,7 +37,7 @@ pretrained model a checkpoint derives from, so base/instruction-tuned pairs of e
 """
 import pandas as pd
 
-from .._schema import Column, DataFormatError, read_csv
+from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 DESCRIPTION = ("One row per evaluation run and metric of Lu et al. (2024): model, nominal size, whether it is "
                "instruction-tuned, task, prompt type, number of in-context examples, seed and the metric value "
@@ -99,15 +99,6 @@ MODELS = {
 }
 
 
-def _numeric(frame, column, nullable=False):
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
-    if bad.any() or (not nullable and values.isna().any()):
-        example = frame.loc[bad | values.isna(), column].astype(str).unique()[:3].tolist()
-        raise DataFormatError(f"{SOURCE}: {_FILE} column {column!r} must be numeric and filled; found {example}")
-    return values
-
-
 def parse(files):
     raw = read_csv(files[_FILE], _SETTINGS + METRICS, SOURCE)
     raw = raw.drop_duplicates(ignore_index=True)
@@ -121,21 +112,24 @@ def parse(files):
                               f"{raw['filename'].astype(str).unique()[:3].tolist()}")
     model = raw["model"].astype(str)
     known = {label: MODELS.get(label, (label, "unknown", None)) for label in model.unique()}
+    settings = numeric_columns(raw, ["number_of_data", "number_of_shots", "temperature"], SOURCE, _FILE,
+                               nullable=False)
+    scores = numeric_columns(raw, METRICS, SOURCE, _FILE)
     runs = pd.DataFrame({
         "run_id": raw["run_id"].astype(str), "model": model,
         "base_model": model.map(lambda m: known[m][0]),
         "kind": model.map(lambda m: known[m][1]),
         "N": pd.to_numeric(model.map(lambda m: known[m][2]), errors="coerce").astype(float),
         "task": task,
-        "n_examples": _numeric(raw, "number_of_data"),
+        "n_examples": settings["number_of_data"],
         "prompt_type": raw["prompt_type"],
-        "n_shot": _numeric(raw, "number_of_shots"),
-        "seed": _numeric(raw, "seed", nullable=True),
-        "temperature": _numeric(raw, "temperature"),
+        "n_shot": settings["number_of_shots"],
+        "seed": numeric_columns(raw, "seed", SOURCE, _FILE),
+        "temperature": settings["temperature"],
     })
     parts = []
     for metric in METRICS:
-        values = _numeric(raw, metric, nullable=True)
+        values = scores[metric]
         keep = values.notna() & (values != NOT_COMPUTED)
         part = runs[keep].copy()
         part["metric"] = metric
