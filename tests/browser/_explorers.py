@@ -1,0 +1,61 @@
+"""Every explorer in the notebooks, with what the browser tests expect of it.
+
+When a notebook gets an explorer, add one entry here; ``make test`` fails until you do
+(``test_explorer_registry.py``), and ``make browser-test`` then opens the notebook in JupyterLab, presses
+``keys`` on the control labelled ``control`` and checks that the explorer's figure is redrawn and
+its text matches ``text`` with a new ``value`` (in the keys' direction) and a new ``result``.
+
+``call`` is the explorer's call exactly as the notebook writes it; the browser tests re-run it
+in the notebook's kernel to build a deliberately broken copy and show that the check fails on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from _lab import NUMBER
+
+
+@dataclass(frozen=True)
+class ExplorerCase:
+    notebook: str  # file name in notebooks/
+    call: str  # the explorer's call as written in the notebook
+    control: str  # the control's label (its ``description``)
+    text: str  # regex on the explorer's text, with groups ``value`` (the control's) and ``result``
+    keys: tuple[str, ...] = ("ArrowRight",)  # pressed with the control focused
+    direction: int = +1  # the sign of the change ``keys`` make to ``value``
+
+    def __str__(self):
+        return f"{self.notebook}:{self.control}"
+
+
+EXPLORERS = [
+    ExplorerCase(
+        notebook="01_fitting_scaling_laws.ipynb",
+        call="allocation_explorer(fit, budget=budget_flop, isoflop=isoflop)",
+        control="C (FLOP)",
+        text=rf"C = (?P<value>{NUMBER}) FLOP: N_opt = (?P<result>{NUMBER})",
+        keys=("ArrowRight", "ArrowRight"),  # +0.1 decade
+    ),
+    # 05: one explorer, three controls; each control gets its own check.
+    ExplorerCase(
+        notebook="05_test_time_scaling.ipynb",
+        call="verifier_explorer(p, fpr=fpr, wrong_cost=wrong_cost, k=100, fnr=fnr)",
+        control="false-positive rate",
+        text=rf"fpr (?P<value>{NUMBER}), wrong answer costs {NUMBER}: (?P<result>.+)",
+    ),
+    ExplorerCase(
+        notebook="05_test_time_scaling.ipynb",
+        call="verifier_explorer(p, fpr=fpr, wrong_cost=wrong_cost, k=100, fnr=fnr)",
+        control="cost of a wrong answer",
+        text=rf"wrong answer costs (?P<value>{NUMBER}): (?P<result>.+)",
+    ),
+    ExplorerCase(
+        notebook="05_test_time_scaling.ipynb",
+        call="verifier_explorer(p, fpr=fpr, wrong_cost=wrong_cost, k=100, fnr=fnr)",
+        control="samples k",
+        text=rf"at k = (?P<value>\d+) (?P<result>correct {NUMBER}, wrong {NUMBER}, utility {NUMBER})",
+    ),
+]
+
+# One case per explorer (its first control), for the checks that need each explorer only once.
+ONE_PER_EXPLORER = list({(case.notebook, case.call): case for case in reversed(EXPLORERS)}.values())[::-1]
