@@ -16,7 +16,7 @@ A new explorer is a drawing function and its controls::
     explore(draw, k=slider("k (samples)", 10, 1, 1e4, log=True))
 
 Every explorer is checked in a real JupyterLab by the browser tests (``make browser-test``);
-register a new one in ``tests/browser/explorers.py``.
+register a new one in ``tests/browser/_explorers.py``.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@
 # `make test`'s command once per OPENBLAS_CORETYPE x OPENBLAS_NUM_THREADS (the variables are set here,
 # in this documented command only, never in the tests or CI), logs each run to
 # reports/kernels/<coretype>-<threads>.log and prints one line per run. With --reports it instead
-# renders notebook 01 under each setting into reports/kernels/<coretype>-<threads>/ and prints the spread
-# of every headline number, which is what the tolerances in notebooks/expected/ are set from.
+# renders every notebook under each setting into reports/kernels/<coretype>-<threads>/ and prints the spread
+# of every headline number next to its tolerance in notebooks/expected/, which is what they are set from.
 #
 #   make test-kernels                    # about an hour on 2 cores
 #   bash scripts/test_kernels.sh --reports
@@ -23,7 +23,7 @@ for core in $CORETYPES; do
     start=$(date +%s)
     if [ "${1:-}" = "--reports" ]; then
       OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads SCALING_LIB_HEADLESS=1 \
-        "$BIN/python" -m scaling_lib report 01_fitting_scaling_laws --output-dir "reports/kernels/$name" \
+        "$BIN/python" -m scaling_lib report --output-dir "reports/kernels/$name" \
         > "reports/kernels/$name.log" 2>&1
     else
       OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads make --no-print-directory test \
@@ -38,16 +38,25 @@ if [ "${1:-}" = "--reports" ]; then
   "$BIN/python" - <<'PY'
 import glob, json, os
 from scaling_lib.results import load_expected
-runs = {os.path.basename(os.path.dirname(os.path.dirname(p))): json.load(open(p))
-        for p in sorted(glob.glob("reports/kernels/*/01_fitting_scaling_laws/results.json"))}
-expected = load_expected("notebooks/expected/01_fitting_scaling_laws.json")
-for name in next(iter(runs.values())):
-    values = [r[name] for r in runs.values()]
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        low, high = min(values), max(values)
+for expected_file in sorted(glob.glob("notebooks/expected/*.json")):
+    notebook = os.path.basename(expected_file)[:-5]
+    runs = {path.split(os.sep)[2]: json.load(open(path))
+            for path in sorted(glob.glob(f"reports/kernels/*/{notebook}/results.json"))}
+    if not runs:
+        continue
+    expected = load_expected(expected_file)
+    print(f"== {notebook}: {len(runs)} runs ({', '.join(runs)})")
+    for name, exp in expected.items():
+        values = [run.get(name) for run in runs.values()]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if len(numbers) != len(values):
+            flag = "" if all(exp.allows(v) for v in values) else "  OUTSIDE TOLERANCE"
+            print(f"{name:45s} {len(set(map(str, values)))} distinct value(s)  tolerance {exp.tolerance}{flag}")
+            continue
+        low, high = min(numbers), max(numbers)
         spread = (high - low) / abs(high) if high else high - low
-        tol = expected[name].tolerance if name in expected else "none"
-        print(f"{name:45s} {low:.10g} .. {high:.10g}  relative spread {spread:.2g}  tolerance {tol}")
+        flag = "" if all(exp.allows(v) for v in values) else "  OUTSIDE TOLERANCE"
+        print(f"{name:45s} {low:.10g} .. {high:.10g}  relative spread {spread:.2g}  tolerance {exp.tolerance}{flag}")
 PY
 fi
 exit $status

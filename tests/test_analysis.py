@@ -132,17 +132,7 @@ def test_pass_at_k_is_exactly_zero_without_successes_and_one_when_certain():
     assert pass_at_k(np.full((2, 3), 50), np.arange(6).reshape(2, 3), 10).shape == (2, 3)
 
 
-@pytest.mark.parametrize("n, c, k, message", [
-    (10, 2, 11, r"k must be in \[1, n\]; found k = \[11.0\] for n = \[10.0\]"),
-    (10, 2, 0, r"k must be in \[1, n\]"),
-    (10, 11, 1, r"c must be in \[0, n\]; found c = \[11.0\]"),
-    (10, -1, 1, r"c must be in \[0, n\]"),
-    (10, 2.5, 1, r"c must hold whole numbers; found \[2.5\]"),
-    (np.nan, 2, 1, r"n must hold whole numbers; found \[nan\]"),
-])
-def test_pass_at_k_refuses_counts_outside_its_domain(n, c, k, message):
-    with pytest.raises(ValueError, match=message):
-        pass_at_k(n, c, k)
+# Bad counts are refused: tests/test_testtime_passk.py checks each message.
 
 
 # --- overview_table ----------------------------------------------------------------------------------------------
@@ -195,7 +185,7 @@ def test_overview_coverage_of_final_models_is_the_exact_pass_at_k_mean():
 
 def test_overview_coverage_needs_at_least_k_samples_per_problem():
     table = _monkeys([("llmonkeys", "MATH", "Pythia 1B", 1e9, OVERVIEW_COVERAGE_K - 1, 3)])
-    with pytest.raises(ValueError, match=r"k must be in \[1, n\]"):
+    with pytest.raises(ValueError, match=r"k must be <= n"):
         overview_table("monkey_power_laws", table)
 
 

@@ -13,7 +13,8 @@ table whose columns, units and checks are declared by the source's parser module
 (``scaling_lib/datasets/parsers/<name>.py``). Nothing downloaded is ever unpickled.
 
 :func:`validate_table` and :func:`read_csv` apply the same checks to tables of your own;
-:func:`pass_at_k` recomputes pass@k curves from the per-problem counts of ``monkey_power_laws``.
+:func:`pass_at_k` (:mod:`scaling_lib.passk`, re-exported) recomputes pass@k curves from the per-problem
+counts of ``monkey_power_laws``.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._fetch import CACHE_ENV, MIRROR_ENV, ChecksumError, FetchError, default_cache_dir, fetch_file, split_raw_url
-from ._pass_at_k import pass_at_k
+from ..passk import pass_at_k
 from ._schema import Column, DataFormatError, read_csv, validate_table
 
 __all__ = ["names", "info", "columns", "fetch", "load", "catalog", "summarize", "Source", "Column", "validate_table",

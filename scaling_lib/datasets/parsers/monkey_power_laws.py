@@ -48,7 +48,7 @@ be). No row is dropped. Parquet files are read with pyarrow (``pyarrow.parquet``
 import numpy as np
 import pandas as pd
 
-from .._pass_at_k import pass_at_k
+from ...passk import pass_at_k
 from .._schema import Column, DataFormatError, numeric_columns, read_csv
 
 DESCRIPTION = ("One row per (model, benchmark, problem) from Schaeffer et al. (2025): number of samples n and "
