@@ -24,8 +24,6 @@ see the module tests) or ``n`` is small, and the exact log-gamma formula is accu
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy.special import gammaln
 

@@ -93,7 +93,7 @@ def test_a_one_percent_bias_in_the_library_fails_the_notebook_checks(tmp_path):
            "SCALING_LIB_RESULTS": str(tmp_path / "results.json")}
     # A process of its own, as a user's run would be, so no event loop or kernel is shared with the test run.
     run = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                          f"--ExecutePreprocessor.timeout=900", "--output", "executed.ipynb", str(copy)],
+                          "--ExecutePreprocessor.timeout=900", "--output", "executed.ipynb", str(copy)],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200)
     message = run.stdout + run.stderr
     assert run.returncode != 0, message[-2000:]

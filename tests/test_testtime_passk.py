@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import scaling_lib
-from scaling_lib import datasets
 from scaling_lib.testtime import coverage_curve, pass_at_k
 
 
