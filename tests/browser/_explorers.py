@@ -55,6 +55,36 @@ EXPLORERS = [
         control="samples k",
         text=rf"at k = (?P<value>\d+) (?P<result>correct {NUMBER}, wrong {NUMBER}, utility {NUMBER})",
     ),
+    # 03: one explorer, two drop-down lists (values are indices, printed in the text); one check each.
+    ExplorerCase(
+        notebook="03_inverse_scaling.ipynb",
+        call="trend_explorer(table, explorer_cases, case=start_case, leave_out=0, level=level, seed=seed)",
+        control="pilot task × family",
+        text=rf"case (?P<value>\d+): .+?, leaving out model \d+ \([^)]*\): (?P<result>\w+, slope {NUMBER})",
+        keys=("ArrowDown",),
+    ),
+    ExplorerCase(
+        notebook="03_inverse_scaling.ipynb",
+        call="trend_explorer(table, explorer_cases, case=start_case, leave_out=0, level=level, seed=seed)",
+        control="leave out model",
+        text=rf"leaving out model (?P<value>\d+) \([^)]*\): (?P<result>\w+, slope {NUMBER})",
+        keys=("ArrowDown",),
+    ),
+    # 04: one explorer, two sliders (compute cutoff, capability components); one check each.
+    ExplorerCase(
+        notebook="04_downstream_prediction.ipynb",
+        call='observational_explorer(spaces["GSM8K"], scores["C"], scores["GSM8K"], task="GSM8K", cutoff=obs_cutoff, '
+             'n_components=obs_components)',
+        control="cutoff (FLOP)",
+        text=rf"cutoff (?P<value>{NUMBER}) FLOP, \d+ components: (?P<result>fit on \d+, predict \d+; .+)",
+    ),
+    ExplorerCase(
+        notebook="04_downstream_prediction.ipynb",
+        call='observational_explorer(spaces["GSM8K"], scores["C"], scores["GSM8K"], task="GSM8K", cutoff=obs_cutoff, '
+             'n_components=obs_components)',
+        control="capability components",
+        text=rf"FLOP, (?P<value>\d+) components: (?P<result>.+)",
+    ),
 ]
 
 # One case per explorer (its first control), for the checks that need each explorer only once.
