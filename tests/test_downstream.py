@@ -250,7 +250,7 @@ def test_explorer_text_matches_the_browser_registry(obs):
     text = describe_heldout(space, scores["C"], scores["GSM8K"], cutoff=8.4e22, n_components=2)
     number = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
     assert re.search(rf"cutoff (?P<value>{number}) FLOP, \d+ components: (?P<result>.+)", text)
-    assert re.search(rf"FLOP, (?P<value>\d+) components: (?P<result>.+)", text)
+    assert re.search(r"FLOP, (?P<value>\d+) components: (?P<result>.+)", text)
 
 
 def test_pythia_curves():

@@ -2,7 +2,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.special import softmax
 
 from scaling_lib import inverse as inv
 

@@ -1,6 +1,5 @@
 """Trend classification of scaling_lib.inverse: the rule's labels, its evidence, and bad inputs."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from scaling_lib import inverse as inv

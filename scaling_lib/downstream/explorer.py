@@ -1,7 +1,6 @@
 """The observational-scaling explorer: compute cutoff and capability components, drawn statically when headless."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 
 from .. import widgets
 from .observational import CapabilitySpace, heldout_comparison

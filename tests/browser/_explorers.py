@@ -83,7 +83,7 @@ EXPLORERS = [
         call='observational_explorer(spaces["GSM8K"], scores["C"], scores["GSM8K"], task="GSM8K", cutoff=obs_cutoff, '
              'n_components=obs_components)',
         control="capability components",
-        text=rf"FLOP, (?P<value>\d+) components: (?P<result>.+)",
+        text=r"FLOP, (?P<value>\d+) components: (?P<result>.+)",
     ),
 ]
 
