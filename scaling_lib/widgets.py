@@ -36,7 +36,7 @@ from . import plotting
 from .allocation import compute_optimal, describe_allocation
 from .environment import HEADLESS_ENV
 
-__all__ = ["has_front_end", "explore", "slider", "dropdown", "Control", "Explorer", "allocation_explorer",
+__all__ = ["has_front_end", "explore", "slider", "choice", "Control", "Explorer", "allocation_explorer",
            "HEADLESS_ENV", "EXPLORER_CLASS"]
 
 #: CSS class of every explorer's box in the front end (the browser tests find explorers by it).
@@ -113,9 +113,19 @@ def slider(description: str, value: float, min: float, max: float, step: float |
     return Control("IntSlider" if integer else "FloatSlider", value, options)
 
 
-def dropdown(description: str, value, options) -> Control:
-    """A drop-down list of ``options`` (a list, or a dict of label to value) starting at ``value``."""
-    return Control("Dropdown", value, dict(description=description, options=options, style=_STYLE))
+def choice(description: str, value, options) -> Control:
+    """A choice among ``options`` (a list of values, or a dict of label to value) starting at ``value``.
+
+    Shown as a selection slider whose readout names the option: it moves with the left and right
+    arrow keys once it has the focus (Tab), and with the mouse. A drop-down list would not do in
+    JupyterLab, whose notebook takes the up and down arrow keys for moving between cells before a
+    focused list sees them.
+    """
+    pairs = list(options.items()) if isinstance(options, dict) else [(str(option), option) for option in options]
+    if value not in [v for _, v in pairs]:
+        raise ValueError(f"choice {description!r}: start value {value!r} is not among the options")
+    return Control("SelectionSlider", value, dict(description=description, options=pairs, continuous_update=False,
+                                                  style=_STYLE, layout={"width": "32em"}))
 
 
 def _widget(control):
@@ -248,7 +258,7 @@ def explore(draw: Callable[..., str | None], *, interactive: bool | None = None,
     interactive : bool, optional
         Force (True) or suppress (False) the controls; default :func:`has_front_end`.
     **controls : Control or ipywidget
-        One per keyword of ``draw``: :func:`slider`, :func:`dropdown`, or any ipywidgets value widget.
+        One per keyword of ``draw``: :func:`slider`, :func:`choice`, or any ipywidgets value widget.
 
     Returns
     -------

@@ -245,12 +245,86 @@ def test_heldout_bad_inputs(obs):
         ds.heldout_comparison(space, pd.concat([scores["C"], pd.Series({"not/a-model": 1e22})]), other, cutoff=8.4e22)
 
 
-def test_explorer_text_matches_the_browser_registry(obs):
+def test_heldout_links_and_bad_link(obs):
     scores, space = obs
-    text = describe_heldout(space, scores["C"], scores["GSM8K"], cutoff=8.4e22, n_components=2)
-    number = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-    assert re.search(rf"cutoff (?P<value>{number}) FLOP, \d+ components: (?P<result>.+)", text)
-    assert re.search(r"FLOP, (?P<value>\d+) components: (?P<result>.+)", text)
+    lin = ds.heldout_comparison(space, scores["C"], scores["GSM8K"], cutoff=8.4e22, n_components=2, link="linear")
+    sig = ds.heldout_comparison(space, scores["C"], scores["GSM8K"], cutoff=8.4e22, n_components=2)
+    assert isinstance(lin.capability_fit, ds.LinearLinkFit) and lin.link == "linear"
+    assert lin.capability_mae != pytest.approx(sig.capability_mae, rel=1e-3)
+    assert np.isnan(sig.capability_coverage) and "capability_low" not in sig.predictions
+    with pytest.raises(ValueError, match="link must be one of"):
+        ds.heldout_comparison(space, scores["C"], scores["GSM8K"], cutoff=8.4e22, link="probit")
+    with pytest.raises(ValueError, match="n_bootstrap"):
+        ds.heldout_comparison(space, scores["C"], scores["GSM8K"], cutoff=8.4e22, n_bootstrap=-1)
+
+
+@pytest.mark.parametrize("link", ds.LINKS)
+def test_heldout_intervals_are_seeded_and_cover_most_scores(obs, link):
+    scores, space = obs
+    kw = {"cutoff": 8.4e22, "n_components": 2, "link": link, "n_bootstrap": 60}
+    h = ds.heldout_comparison(space, scores["C"], scores["GSM8K"], seed=1, **kw)
+    again = ds.heldout_comparison(space, scores["C"], scores["GSM8K"], seed=1, **kw)
+    other = ds.heldout_comparison(space, scores["C"], scores["GSM8K"], seed=2, **kw)
+    p = h.predictions
+    pd.testing.assert_frame_equal(p, again.predictions)
+    assert not np.allclose(p["capability_low"], other.predictions["capability_low"])
+    for name in ("capability", "log_compute"):
+        assert (p[f"{name}_low"] <= p[f"{name}_high"]).all() and (p[f"{name}_low"] >= 0).all()
+        assert (p[f"{name}_high"] <= 1).all()
+    inside = (p["observed"] >= p["capability_low"]) & (p["observed"] <= p["capability_high"])
+    assert h.capability_coverage == pytest.approx(inside.mean())
+    assert 0.3 < h.capability_coverage <= 1  # a prediction interval, not one of the mean
+
+
+def test_bootstrap_without_noise_gives_the_point_prediction():
+    """Exact linear data: every refit is the same line and every residual 0, so the interval collapses."""
+    rng = np.random.default_rng(0)
+    models = [f"m{i}" for i in range(30)]
+    C = pd.Series(np.geomspace(1e20, 1e24, 30), index=models)
+    pcs = pd.DataFrame({"PC1": rng.normal(size=30), "PC2": rng.normal(size=30)}, index=models)
+    space = ds.CapabilitySpace(pcs, None, np.ones(2), None, None, 1)
+    y = pd.Series(0.4 + 0.05 * pcs["PC1"] - 0.02 * pcs["PC2"], index=models)
+    h = ds.heldout_comparison(space, C, y, cutoff=1e23, n_components=2, link="linear", n_bootstrap=20)
+    p = h.predictions
+    np.testing.assert_allclose(p["capability_low"], p["observed"], atol=1e-9)
+    np.testing.assert_allclose(p["capability_high"], p["observed"], atol=1e-9)
+    assert h.capability_mae < 1e-9 and h.n_bootstrap == 20
+
+
+def _registry_cases():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent / "browser"))
+    from _explorers import EXPLORERS
+    return {case.control: case for case in EXPLORERS if case.notebook == "04_downstream_prediction.ipynb"}
+
+
+def test_explorer_text_matches_the_browser_registry(obs):
+    """Each 04 control's regex finds its value in the explorer's text, and moving the control moves value and result."""
+    scores, space = obs
+    cases = _registry_cases()
+    assert set(cases) == {"benchmark", "link function", "cutoff (FLOP)", "capability components"}
+    arith = ds.capability_space(scores[list(ds.OBS_BENCHMARKS)])
+    start = {"cutoff": 8.4e22, "n_components": 2, "link": "sigmoid", "benchmark": 0, "task": "GSM8K"}
+    moved = {"benchmark": {"benchmark": 1, "task": "MMLU"}, "link function": {"link": "linear"},
+             "cutoff (FLOP)": {"cutoff": 8.4e22 * 10 ** 0.05}, "capability components": {"n_components": 3}}
+    before = describe_heldout(space, scores["C"], scores["GSM8K"], **start)
+    for control, change in moved.items():
+        target, sp = (scores["MMLU"], arith) if control == "benchmark" else (scores["GSM8K"], space)
+        after = describe_heldout(sp, scores["C"], target, **{**start, **change})
+        a, b = re.search(cases[control].text, before), re.search(cases[control].text, after)
+        assert a and b, (control, before, after)
+        assert (float(b["value"]) - float(a["value"])) * cases[control].direction > 0, control
+        assert a["result"] != b["result"], control
+
+
+def test_explorer_validates_its_lists(obs):
+    from scaling_lib.downstream.explorer import observational_explorer
+    scores, space = obs
+    with pytest.raises(ValueError, match="same benchmarks"):
+        observational_explorer({"GSM8K": space}, scores["C"], {"MMLU": scores["MMLU"]}, interactive=False)
+    with pytest.raises(ValueError, match="link in"):
+        observational_explorer({"GSM8K": space}, scores["C"], {"GSM8K": scores["GSM8K"]}, link=5, interactive=False)
 
 
 def test_pythia_curves():
@@ -264,6 +338,7 @@ def test_figures_and_static_explorer_draw(gadre, obs):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from scaling_lib.downstream import plots
     from scaling_lib.downstream.explorer import observational_explorer
     points, loss_runs, err_runs, targets = gadre
@@ -272,5 +347,81 @@ def test_figures_and_static_explorer_draw(gadre, obs):
     with pytest.raises(ValueError, match="nothing to draw"):
         plots.two_stage_panels(points.iloc[:0], None, loss_runs, err_runs, targets)
     scores, space = obs
-    assert observational_explorer(space, scores["C"], scores["GSM8K"], task="GSM8K", interactive=False) is None
+    assert observational_explorer({"GSM8K": space}, scores["C"], {"GSM8K": scores["GSM8K"]}, n_bootstrap=20,
+                                  interactive=False) is None
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def pythia():
+    return ds.pythia_curves(datasets.load("pythia_evals"))
+
+
+def test_pythia_backtest_holds_out_the_largest_model_beyond_the_training_compute(pythia):
+    bt = ds.pythia_backtest(pythia, n_bootstrap=30, seed=0)
+    p = bt.predictions
+    assert bt.test_model == "pythia-12b" and "pythia-12b" not in bt.train_models and len(bt.train_models) == 7
+    assert bt.n_train == 7 * 16 and (p["C"] > pythia[pythia["model"] != "pythia-12b"]["C"].max()).all()
+    assert bt.fit.law.name == "sigmoid link" and bt.fit.status == "converged"
+    assert bt.mae == pytest.approx(np.mean(np.abs(p["predicted"] - p["observed"])))
+    assert 0 < bt.mae < 0.05 and (p["low"] < p["predicted"]).all() and (p["predicted"] < p["high"]).all()
+    assert bt.coverage == pytest.approx(np.mean((p["observed"] >= p["low"]) & (p["observed"] <= p["high"])))
+    assert np.isnan(ds.pythia_backtest(pythia).coverage)
+
+
+def test_pythia_backtest_bad_inputs(pythia):
+    with pytest.raises(ValueError, match="fractions in"):
+        ds.pythia_backtest(pythia, min_tokens=0)
+    with pytest.raises(ValueError, match="at least 3 model sizes"):
+        ds.pythia_backtest(pythia[pythia["N"] > 5e9])
+    with pytest.raises(ValueError, match="lack columns"):
+        ds.pythia_backtest(pythia.drop(columns="C"))
+    early = pythia[~((pythia["model"] == "pythia-12b") & (pythia["tokens"] > 1e11))]
+    with pytest.raises(ValueError, match="beyond the training compute"):
+        ds.pythia_backtest(early)
+
+
+def test_two_stage_backtest_excludes_fitted_runs_and_matches_predict(gadre):
+    points, loss_runs, err_runs, _ = gadre
+    fit = ds.fit_two_stage(loss_runs, err_runs)
+    table = ds.two_stage_backtest(fit, points, exclude=err_runs["run"])
+    assert len(table) == len(points) - len(err_runs) and not set(table["run"]) & set(err_runs["run"])
+    row = table.set_index("run").loc["rpj-open_lm_7b-1.0"]
+    assert row["loss_rel_error"] == pytest.approx(0.732, abs=1e-3) and row["err_rel_error"] == pytest.approx(0.046, abs=1e-3)
+    span = np.ptp(points["loss"])
+    loss = points.set_index("run").loc["rpj-open_lm_7b-1.0", "loss"]
+    assert row["loss_range_error"] == pytest.approx(row["loss_rel_error"] * loss / span)
+    with pytest.raises(ValueError, match="no run left"):
+        ds.two_stage_backtest(fit, points, exclude=points["run"])
+
+
+def test_new_figures_draw(gadre, pythia):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from scaling_lib.downstream import plots
+    points, loss_runs, err_runs, _ = gadre
+    table = ds.two_stage_backtest(ds.fit_two_stage(loss_runs, err_runs), points, exclude=err_runs["run"])
+    fig = plots.loss_vs_task_errors(table)
+    assert [ax.get_yscale() for ax in fig.axes] == ["log", "log"]
+    with pytest.raises(ValueError, match="nothing to draw"):
+        plots.loss_vs_task_errors(table.iloc[:0])
+    ax = plots.pythia_backtest_panel(pythia[pythia["tokens"] >= 2e9], ds.pythia_backtest(pythia, n_bootstrap=10), "acc")
+    assert ax.get_xscale() == "log"
+    plt.close("all")
+
+
+def test_interactive_explorer_has_the_four_controls(obs):
+    pytest.importorskip("ipywidgets")
+    from scaling_lib.downstream.explorer import observational_explorer
+    scores, space = obs
+    arith = ds.capability_space(scores[list(ds.OBS_BENCHMARKS)])
+    explorer = observational_explorer({"GSM8K": space, "MMLU": arith}, scores["C"],
+                                      {"GSM8K": scores["GSM8K"], "MMLU": scores["MMLU"]}, interactive=True)
+    assert list(explorer.controls) == ["benchmark", "cutoff", "link", "n_components"]
+    assert [explorer.controls[k].description for k in ("benchmark", "link")] == ["benchmark", "link function"]
+    text = "".join(o.get("text", "") for o in explorer.output.outputs)
+    explorer.controls["link"].value = 1
+    after = "".join(o.get("text", "") for o in explorer.output.outputs)
+    assert "link 0 (sigmoid" in text and "link 1 (linear" in after and explorer.redraws == 2

@@ -73,11 +73,27 @@ def test_error_rates_table_and_false_positive_rate():
 
 def test_prize_table_has_eleven_cited_rows():
     table = inv.prize_tasks()
-    assert len(table) == 11 and table["task"].is_unique
-    assert set(table["cause"]) == set(inv.prize.CAUSES)
+    assert table.shape == (11, len(inv.prize.COLUMNS)) and list(table.columns) == list(inv.prize.COLUMNS)
+    assert table["task"].is_unique
     assert (table["round"] == 1).sum() == 4 and (table["round"] == 2).sum() == 7
     assert table["source_task_cause_trend"].str.contains("McKenzie").all()
-    assert table.loc[table["palm_wei2022"].notna(), "source_palm"].notna().all()
+    # every fact that is filled has a citation, and no citation dangles without its fact
+    for fact, source in [("round", "source_round"), ("metric", "source_metric"),
+                         ("prize_trend", "source_task_cause_trend"), ("cause", "source_cause"),
+                         ("cause_unverified", "source_cause_unverified"),
+                         ("prize_finding", "source_prize_finding"), ("palm_wei2022", "source_palm")]:
+        filled = table[fact].notna()
+        assert table.loc[filled, source].notna().all(), fact
+        assert table.loc[filled, source].astype(str).str.strip().ne("").all(), fact
+        if fact not in ("round", "metric", "prize_trend", "cause_unverified"):
+            assert table.loc[~filled, source].isna().all(), fact
+    # causes, where given, are among McKenzie et al.'s four; unverified ones are labelled as such
+    assert set(table["cause"].dropna()) <= set(inv.prize.CAUSES)
+    assert set(table["cause_unverified"].dropna()) <= set(inv.prize.CAUSES)
+    assert table["source_cause_unverified"].str.startswith("unverified").all()
+    assert set(table["palm_wei2022"].dropna()) <= set(inv.prize.PALM_TRENDS)
+    counts = inv.prize.WEI_2022_PALM_COUNTS
+    assert counts["inverse"] + counts["u_shaped"] + counts["positive"] == 11 and counts["source"]
 
 
 def test_explorer_draws_statically_and_leaves_a_model_out(capsys):

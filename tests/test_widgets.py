@@ -14,7 +14,7 @@ import pytest
 
 from scaling_lib import fit_chinchilla, widgets
 from scaling_lib.laws import Chinchilla
-from scaling_lib.widgets import EXPLORER_CLASS, Control, Explorer, dropdown, explore, render, slider
+from scaling_lib.widgets import EXPLORER_CLASS, Control, Explorer, choice, explore, render, slider
 
 matplotlib.use("Agg")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -129,11 +129,11 @@ def test_several_controls_and_ready_made_widgets(shown):
         line(x)
 
     explorer = explore(draw, interactive=True, x=slider("x", 1.0, 0.0, 2.0, step=0.5),
-                       kind=dropdown("kind", "b", ["a", "b"]), n=ipywidgets.IntText(value=7, description="n"))
+                       kind=choice("kind", "b", ["a", "b"]), n=ipywidgets.IntText(value=7, description="n"))
     explorer.controls["kind"].value = "a"
     explorer.controls["n"].value = 8
     assert seen == [(1.0, "b", 7), (1.0, "a", 7), (1.0, "a", 8)]
-    assert [type(w).__name__ for w in explorer.controls.values()] == ["FloatSlider", "Dropdown", "IntText"]
+    assert [type(w).__name__ for w in explorer.controls.values()] == ["FloatSlider", "SelectionSlider", "IntText"]
 
 
 def test_a_returned_explorer_is_not_shown_twice(monkeypatch):
@@ -175,3 +175,10 @@ def test_allocation_explorer_slider_moves_the_budget_in_the_text_and_the_figure(
     assert text(after).split("N_opt = ")[1][:8] != text(first).split("N_opt = ")[1][:8]
     assert after[0]["data"]["image/png"] != first[0]["data"]["image/png"]
     assert plt.get_fignums() == []
+
+
+def test_a_choice_names_its_options_and_refuses_an_unknown_start():
+    built = choice("benchmark", 1, {"GSM8K": 0, "MMLU": 1}).build()
+    assert built.label == "MMLU" and built.options == (("GSM8K", 0), ("MMLU", 1))
+    with pytest.raises(ValueError, match="start value 5 is not among the options"):
+        choice("benchmark", 5, {"GSM8K": 0})

@@ -12,22 +12,84 @@
     PassUntil-style high-resolution evaluation (Hu et al. 2023): tiny pass rates from many-sample counts
     and from "sample until the first pass", with exact intervals.
 ``pythia``
-    Pythia checkpoints across size and training time.
+    Pythia checkpoints across size and training time, and a sigmoid-link backtest on training compute.
 ``plots``, ``explorer``
-    The notebook's figures and its two-stage explorer.
+    The notebook's figures and its observational explorer.
 """
-from .metrics import Sharpness, exact_match, per_token_probability, rescore, sharpness, task_sharpness, token_edit_distance
-from .observational import (OBS_BENCHMARKS, CapabilitySpace, HeldOut, SigmoidLinkFit, capability_space,
-                            compute_efficiency, fit_sigmoid_link, heldout_comparison, score_matrix)
-from .pythia import pythia_curves
-from .resolution import PassRate, low_resolution_accuracy, pass_rate, pass_until_rate, sample_until_pass
-from .two_stage import (GADRE_SUBSET, GADRE_TARGETS, TwoStageFit, TwoStagePrediction, fit_two_stage,
-                        gadre_error_points, gadre_fit_points)
+from .metrics import (
+                            Sharpness,
+                            exact_match,
+                            per_token_probability,
+                            rescore,
+                            sharpness,
+                            task_sharpness,
+                            token_edit_distance,
+)
+from .observational import (
+                            LINKS,
+                            OBS_BENCHMARKS,
+                            CapabilitySpace,
+                            HeldOut,
+                            LinearLinkFit,
+                            SigmoidLinkFit,
+                            capability_space,
+                            compute_efficiency,
+                            fit_sigmoid_link,
+                            heldout_comparison,
+                            score_matrix,
+)
+from .pythia import PythiaBacktest, pythia_backtest, pythia_curves
+from .resolution import (
+                            PassRate,
+                            low_resolution_accuracy,
+                            pass_rate,
+                            pass_until_rate,
+                            sample_until_pass,
+)
+from .two_stage import (
+                            GADRE_SUBSET,
+                            GADRE_TARGETS,
+                            TwoStageFit,
+                            TwoStagePrediction,
+                            fit_two_stage,
+                            gadre_error_points,
+                            gadre_fit_points,
+                            two_stage_backtest,
+)
 
-__all__ = ["GADRE_SUBSET", "GADRE_TARGETS", "TwoStageFit", "TwoStagePrediction", "fit_two_stage",
-           "gadre_error_points", "gadre_fit_points",
-           "OBS_BENCHMARKS", "CapabilitySpace", "HeldOut", "SigmoidLinkFit", "capability_space", "compute_efficiency",
-           "fit_sigmoid_link", "heldout_comparison", "score_matrix",
-           "Sharpness", "exact_match", "per_token_probability", "rescore", "sharpness", "task_sharpness",
-           "token_edit_distance", "pythia_curves",
-           "PassRate", "pass_rate", "pass_until_rate", "sample_until_pass", "low_resolution_accuracy"]
+__all__ = [
+                            "GADRE_SUBSET",
+                            "GADRE_TARGETS",
+                            "LINKS",
+                            "OBS_BENCHMARKS",
+                            "CapabilitySpace",
+                            "HeldOut",
+                            "LinearLinkFit",
+                            "PassRate",
+                            "PythiaBacktest",
+                            "Sharpness",
+                            "SigmoidLinkFit",
+                            "TwoStageFit",
+                            "TwoStagePrediction",
+                            "capability_space",
+                            "compute_efficiency",
+                            "exact_match",
+                            "fit_sigmoid_link",
+                            "fit_two_stage",
+                            "gadre_error_points",
+                            "gadre_fit_points",
+                            "heldout_comparison",
+                            "low_resolution_accuracy",
+                            "pass_rate",
+                            "pass_until_rate",
+                            "per_token_probability",
+                            "pythia_backtest",
+                            "pythia_curves",
+                            "rescore",
+                            "sample_until_pass",
+                            "score_matrix",
+                            "sharpness",
+                            "task_sharpness",
+                            "token_edit_distance",
+                            "two_stage_backtest",
+]

@@ -6,7 +6,9 @@ rank-k reconstruction until it stops changing, as upstream's PCA imputation does
 then predicted from the capabilities through a sigmoid link with a chance floor,
 ``y = chance + (1 - chance) sigmoid(w . pc + b)`` (:func:`fit_sigmoid_link`), fitted on models below a
 compute cutoff and evaluated on the models above it (:func:`heldout_comparison`), against the same link
-of ``log10 C`` alone. :func:`compute_efficiency` fits ``PC1 = a_f + b log10 C`` per family.
+of ``log10 C`` alone, optionally with a plain linear link instead (the unbounded ablation) and with seeded
+bootstrap prediction intervals over the training models and their coverage of the held-out scores.
+:func:`compute_efficiency` fits ``PC1 = a_f + b log10 C`` per family.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from scipy.special import expit
 from ..fitting import one_blas_thread
 
 __all__ = ["OBS_BENCHMARKS", "score_matrix", "CapabilitySpace", "capability_space", "SigmoidLinkFit",
-           "fit_sigmoid_link", "heldout_comparison", "compute_efficiency", "HeldOut"]
+           "fit_sigmoid_link", "heldout_comparison", "compute_efficiency", "HeldOut", "LINKS", "LinearLinkFit"]
 
 #: Upstream's default capability benchmarks.
 OBS_BENCHMARKS = ("MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K", "XWinograd", "HumanEval")
@@ -157,9 +159,61 @@ def fit_sigmoid_link(X, y, *, chance: float = 0.0) -> SigmoidLinkFit:
     return SigmoidLinkFit(res.x[:-1], float(res.x[-1]), float(chance), rmse, bool(res.success))
 
 
+#: Link functions of :func:`heldout_comparison`: from features (capabilities or ``log10 C``) to the score.
+LINKS = ("sigmoid", "linear")
+
+
+@dataclass
+class LinearLinkFit:
+    """``y = X @ w + b``, least squares; ``X`` of shape (n, d), y a fraction (unbounded: may leave [0, 1])."""
+
+    w: np.ndarray
+    b: float
+    rmse: float
+
+    def predict(self, X) -> np.ndarray:
+        X = np.atleast_2d(np.asarray(X, dtype=float).T).T
+        return X @ self.w + self.b
+
+
+def _fit_link(link: str, X, y, chance: float):
+    if link == "sigmoid":
+        return fit_sigmoid_link(X, y, chance=chance)
+    X = np.atleast_2d(np.asarray(X, dtype=float).T).T
+    A = np.column_stack([X, np.ones(len(y))])
+    with one_blas_thread():
+        theta = np.linalg.lstsq(A, y, rcond=None)[0]
+    return LinearLinkFit(theta[:-1], float(theta[-1]), float(np.sqrt(np.mean((A @ theta - y) ** 2))))
+
+
+def _bootstrap_link(link: str, X, y, X_new, chance: float, counts: np.ndarray, rng) -> np.ndarray:
+    """Prediction draws, shape (B, m), of refits on the resampled rows (``counts``, shape (B, n)) plus one resampled
+    training residual of each refit (so that the percentiles give a prediction interval, not one of the mean)."""
+    A, A_new = np.column_stack([X, np.ones(len(y))]), np.column_stack([X_new, np.ones(len(X_new))])
+    with one_blas_thread():
+        if link == "linear":  # weighted normal equations, all resamples at once
+            gram = np.einsum("bn,ni,nj->bij", counts, A, A) + 1e-12 * np.eye(A.shape[1])
+            theta = np.linalg.solve(gram, np.einsum("bn,ni,n->bi", counts, A, y)[..., None])[..., 0]
+        else:
+            theta = np.array([np.append(f.w, f.b) for f in
+                              (fit_sigmoid_link(np.repeat(X, c.astype(int), axis=0), np.repeat(y, c.astype(int)), chance=chance)
+                              for c in counts)])
+        fitted, pred = theta @ A.T, theta @ A_new.T
+    if link == "sigmoid":
+        fitted, pred = chance + (1 - chance) * expit(fitted), chance + (1 - chance) * expit(pred)
+    rows = np.array([rng.choice(len(y), size=X_new.shape[0], p=c / c.sum()) for c in counts])
+    return np.clip(pred + np.take_along_axis(y[None, :] - fitted, rows, axis=1), 0.0, 1.0)  # scores are fractions
+
+
 @dataclass
 class HeldOut:
-    """Held-out comparison of :func:`heldout_comparison` (errors are absolute, in score fractions)."""
+    """Held-out comparison of :func:`heldout_comparison` (errors are absolute, in score fractions).
+
+    ``predictions`` has columns C (FLOP), observed, capability, log_compute and, with ``n_bootstrap > 0``,
+    ``capability_low/high`` and ``log_compute_low/high`` (the ``level`` prediction interval, fractions).
+    ``capability_coverage`` and ``baseline_coverage`` are the fractions of held-out models whose observed score
+    lies inside their interval (NaN without bootstrap).
+    """
 
     task: str
     cutoff: float
@@ -168,12 +222,18 @@ class HeldOut:
     capability_mae: float
     baseline_mae: float
     predictions: pd.DataFrame
-    capability_fit: SigmoidLinkFit
-    baseline_fit: SigmoidLinkFit
+    capability_fit: SigmoidLinkFit | LinearLinkFit
+    baseline_fit: SigmoidLinkFit | LinearLinkFit
+    link: str = "sigmoid"
+    n_bootstrap: int = 0
+    level: float = 0.95
+    capability_coverage: float = float("nan")
+    baseline_coverage: float = float("nan")
 
 
 def heldout_comparison(space: CapabilitySpace, compute, target, *, cutoff: float, chance: float = 0.0,
-                       n_components: int = 3, task: str = "") -> HeldOut:
+                       n_components: int = 3, task: str = "", link: str = "sigmoid", n_bootstrap: int = 0,
+                       level: float = 0.95, seed: int = 0) -> HeldOut:
     """Fit the link on models with compute <= ``cutoff`` (FLOP), predict those above; PCs vs ``log10 C``.
 
     Build ``space`` without the target benchmark when it is one of the capability benchmarks (e.g. GSM8K):
@@ -190,13 +250,26 @@ def heldout_comparison(space: CapabilitySpace, compute, target, *, cutoff: float
     cutoff : float
         FLOP; must leave at least ``n_components + 2`` models to fit and one to predict.
     chance : float
-        Floor of the link (the task's chance accuracy).
+        Floor of the sigmoid link (the task's chance accuracy).
+    link : {"sigmoid", "linear"}
+        ``"sigmoid"``: ``chance + (1 - chance) sigmoid(w . x + b)`` (Ruan et al.), bounded by the floor and 1.
+        ``"linear"``: ``w . x + b`` by least squares, the unbounded ablation; both are applied to the
+        capabilities and to the ``log10 C`` baseline alike.
+    n_bootstrap : int
+        Resamples of the training models (with replacement, seeded by ``seed``); each refits both links and
+        adds one of its own training residuals, drawn at random, to its predictions, so that the
+        ``level`` percentile interval is a prediction interval for a held-out score. 0 skips the intervals.
 
     Raises
     ------
     ValueError
-        Non-positive compute, a cutoff leaving nothing to fit or to predict, or models absent from ``space``.
+        Non-positive compute, a cutoff leaving nothing to fit or to predict, models absent from ``space``, an
+        unknown link, negative ``n_bootstrap`` or ``level`` outside (0, 1).
     """
+    if link not in LINKS:
+        raise ValueError(f"link must be one of {LINKS}, got {link!r}")
+    if n_bootstrap < 0 or not 0 < level < 1:
+        raise ValueError(f"n_bootstrap must be >= 0 and level in (0, 1), got {n_bootstrap} and {level}")
     compute, target = pd.Series(compute, dtype=float), pd.Series(target, dtype=float)
     models = target.dropna().index.intersection(compute.dropna().index)
     absent = sorted(set(models) - set(space.components.index))
@@ -211,13 +284,26 @@ def heldout_comparison(space: CapabilitySpace, compute, target, *, cutoff: float
         raise ValueError(f"cutoff {cutoff:.3g} FLOP leaves {len(train)} models to fit (need {need}) and {len(test)} to "
                          f"predict (need 1); compute spans {C.min():.3g} to {C.max():.3g} FLOP")
     pcs = space.components.iloc[:, :n_components]
-    cap = fit_sigmoid_link(pcs.loc[train].to_numpy(), target[train].to_numpy(), chance=chance)
-    base = fit_sigmoid_link(np.log10(C[train].to_numpy()), target[train].to_numpy(), chance=chance)
-    pred = pd.DataFrame({"C": C[test], "observed": target[test], "capability": cap.predict(pcs.loc[test].to_numpy()),
-                         "log_compute": base.predict(np.log10(C[test].to_numpy()))})
+    features = {"capability": (pcs.loc[train].to_numpy(), pcs.loc[test].to_numpy()),
+                "log_compute": (np.log10(C[train].to_numpy())[:, None], np.log10(C[test].to_numpy())[:, None])}
+    y = target[train].to_numpy()
+    fits = {name: _fit_link(link, Xtr, y, chance) for name, (Xtr, _) in features.items()}
+    pred = pd.DataFrame({"C": C[test], "observed": target[test],
+                         **{name: fits[name].predict(Xte) for name, (_, Xte) in features.items()}})
+    coverage = {"capability": float("nan"), "log_compute": float("nan")}
+    if n_bootstrap:
+        rng = np.random.default_rng(seed)
+        counts = rng.multinomial(len(train), np.full(len(train), 1 / len(train)), size=n_bootstrap).astype(float)
+        for name, (Xtr, Xte) in features.items():
+            draws = _bootstrap_link(link, Xtr, y, Xte, chance, counts, rng)
+            lo, hi = np.percentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
+            pred[f"{name}_low"], pred[f"{name}_high"] = lo, hi
+            coverage[name] = float(np.mean((pred["observed"] >= lo) & (pred["observed"] <= hi)))
     return HeldOut(task, float(cutoff), len(train), len(test),
                    float(np.mean(np.abs(pred["capability"] - pred["observed"]))),
-                   float(np.mean(np.abs(pred["log_compute"] - pred["observed"]))), pred.sort_values("C"), cap, base)
+                   float(np.mean(np.abs(pred["log_compute"] - pred["observed"]))), pred.sort_values("C"),
+                   fits["capability"], fits["log_compute"], link, int(n_bootstrap), float(level),
+                   coverage["capability"], coverage["log_compute"])
 
 
 def compute_efficiency(space: CapabilitySpace, compute, families, *, min_models: int = 3) -> pd.DataFrame:

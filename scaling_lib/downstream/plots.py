@@ -10,7 +10,7 @@ from .resolution import PassRate
 from .two_stage import TwoStageFit
 
 __all__ = ["two_stage_panels", "pass_rates_by_size", "pythia_training_curves", "analytic_mirage", "metric_comparison",
-           "heldout_panels"]
+           "heldout_panels", "pythia_backtest_panel", "loss_vs_task_errors"]
 
 
 def _check(name: str, frame) -> None:
@@ -118,15 +118,54 @@ def metric_comparison(scores: pd.DataFrame, tasks, discrete: str, continuous: st
 
 
 def heldout_panels(results: dict):
-    """Observed against predicted held-out scores, capability space vs log-compute baseline, one panel per task."""
+    """Observed against predicted held-out scores (fractions) against C (FLOP), capability space vs log-compute baseline,
+    with the prediction intervals when the comparisons were bootstrapped; one panel per task of ``results``."""
     fig, axes = plt.subplots(1, len(results), figsize=(4.6 * len(results), 4), squeeze=False)
     for ax, (task, h) in zip(axes[0], results.items()):
         p = h.predictions
         ax.scatter(p["C"], p["observed"], color="k", s=14, label="observed (held out)")
-        ax.scatter(p["C"], p["capability"], marker="^", s=14, label=f"capability PCs (MAE {h.capability_mae:.3f})")
-        ax.scatter(p["C"], p["log_compute"], marker="x", s=14, label=f"log-compute (MAE {h.baseline_mae:.3f})")
+        for name, marker, shift, mae, cov in (("capability", "^", 0.97, h.capability_mae, h.capability_coverage),
+                                              ("log_compute", "x", 1.03, h.baseline_mae, h.baseline_coverage)):
+            label = f"{name.replace('_', '-')} {h.link} link (MAE {mae:.3f}" + (
+                f", {100 * h.level:.0f}% interval covers {cov:.2f})" if h.n_bootstrap else ")")
+            yerr = np.clip([p[name] - p[f"{name}_low"], p[f"{name}_high"] - p[name]], 0, None) if h.n_bootstrap else None
+            ax.errorbar(p["C"] * shift, p[name], yerr=yerr, fmt=marker, ms=4, elinewidth=0.6, alpha=0.8, label=label)
         ax.set(xscale="log", xlabel="training compute C (FLOP)", ylabel="score (fraction)",
                title=f"{task}: above {h.cutoff:.2g} FLOP")
         ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def pythia_backtest_panel(curves: pd.DataFrame, backtest, ylabel: str):
+    """The training curves with the sigmoid link fitted on the smaller models and the largest one's held-out band."""
+    ax = pythia_training_curves(curves, ylabel)
+    C = np.geomspace(curves["C"].min(), backtest.predictions["C"].max(), 200)
+    ax.plot(C, backtest.fit.predict(C), "k--", label=f"sigmoid link fitted on {len(backtest.train_models)} smaller models")
+    p = backtest.predictions
+    ax.fill_between(p["C"], p["low"], p["high"], color="r", alpha=0.2,
+                    label=f"{100 * backtest.level:.0f}% interval, {backtest.test_model} held out")
+    ax.plot(p["C"], p["observed"], "ro", ms=3)
+    ax.legend(fontsize=7, ncol=2)
+    return ax
+
+
+def loss_vs_task_errors(table: pd.DataFrame):
+    """Backtest errors of loss and of task error on the same held-out runs (percent, log), against C (FLOP).
+
+    ``table`` is :func:`~scaling_lib.downstream.two_stage_backtest` output: relative errors (left) and errors as a
+    share of the range the runs span (right).
+    """
+    if table.empty:
+        raise ValueError("loss_vs_task_errors: nothing to draw (no held-out runs)")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, kind, title in ((axes[0], "rel", "relative error |pred - obs| / obs"),
+                            (axes[1], "range", "error / range of the runs")):
+        for name, marker in (("loss", "o"), ("err", "^")):
+            v = table[f"{name}_{kind}_error"]
+            ax.scatter(table["C"], v.clip(lower=1e-3), marker=marker,
+                       label=f"{'C4 loss' if name == 'loss' else '17-task top-1 error'} (median {v.median():.2f}%)")
+        ax.set(xscale="log", yscale="log", xlabel="training compute C (FLOP)", ylabel="backtest error (%)", title=title)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -24,7 +24,7 @@ from ..fitting import ADMITTED_RESAMPLE_STATUSES as ok
 from ..fitting import FitResult, fit, percentile_estimate, resample_indices
 from ..laws import ExponentialLink, OverTraining
 
-__all__ = ["GADRE_SUBSET", "GADRE_TARGETS", "gadre_error_points", "gadre_fit_points", "TwoStageFit",
+__all__ = ["two_stage_backtest", "GADRE_SUBSET", "GADRE_TARGETS", "gadre_error_points", "gadre_fit_points", "TwoStageFit",
            "TwoStagePrediction", "fit_two_stage"]
 
 #: Gadre et al.'s 17-task subset whose mean top-1 error the error law predicts.
@@ -250,3 +250,42 @@ def fit_two_stage(loss_points: pd.DataFrame, err_points: pd.DataFrame, *, object
         loss_fit = fit(OverTraining(), (loss_points["N"], loss_points["D"]), loss_points["loss"], seed=seed, **kw)
         err_fit = fit(ExponentialLink(), (err_points["loss"],), err_points["err"], seed=seed + 1, **kw)
     return TwoStageFit(loss_fit, err_fit)
+
+
+def two_stage_backtest(fit: TwoStageFit, points: pd.DataFrame, exclude=()) -> pd.DataFrame:
+    """Relative errors (percent) of the chained loss and error predictions at every run of ``points`` not in ``exclude``.
+
+    Parameters
+    ----------
+    fit : TwoStageFit
+    points : DataFrame
+        Runs with columns run, N (parameters), multiplier (tokens per parameter), C (FLOP), loss (nats/token) and err
+        (fraction), as :func:`gadre_error_points` returns.
+    exclude : iterable of str
+        Runs to leave out (those the two stages were fitted on).
+
+    Returns
+    -------
+    DataFrame
+        Columns run, N, multiplier, C, loss_rel_error, err_rel_error (``100 |pred - obs| / obs``) and
+        loss_range_error, err_range_error (``100 |pred - obs|`` over the range of the observed values across all of
+        ``points``: the error as a share of what scale changes; a task error moves little in relative terms); sorted
+        by C, one row per held-out run.
+
+    Raises
+    ------
+    ValueError
+        If no run is left or a column is missing.
+    """
+    missing = {"run", "N", "multiplier", "C", "loss", "err"} - set(points.columns)
+    if missing:
+        raise ValueError(f"points lack columns {sorted(missing)}")
+    rest = points[~points["run"].isin(set(exclude))]
+    if rest.empty:
+        raise ValueError("no run left to backtest once the fitted runs are excluded")
+    rel = fit.predict(rest["N"], rest["multiplier"]).relative_errors(rest["loss"], rest["err"])
+    out = rest[["run", "N", "multiplier", "C"]].reset_index(drop=True)
+    spans = {name: np.ptp(points[name].to_numpy(dtype=float)) for name in ("loss", "err")}
+    pct = {f"{name}_range_error": rel[f"{name}_rel_error"].to_numpy() * rest[name].to_numpy() / spans[name]
+           for name in spans}
+    return out.assign(loss_rel_error=rel["loss_rel_error"], err_rel_error=rel["err_rel_error"], **pct).sort_values("C")

@@ -76,6 +76,6 @@ def trend_explorer(table: pd.DataFrame, cases: pd.DataFrame, *, case: int = 0, l
 
     options = {f"{r.experiment} · {r.family}": i for i, r in enumerate(cases.itertuples())}
     return widgets.explore(draw, interactive=interactive,
-                           case=widgets.dropdown("pilot task × family", case, options),
-                           leave_out=widgets.dropdown("leave out model", leave_out,
+                           case=widgets.choice("pilot task × family", case, options),
+                           leave_out=widgets.choice("leave out model", leave_out,
                                                       {name: i for i, name in enumerate(ORDINALS)}))

@@ -55,35 +55,52 @@ EXPLORERS = [
         control="samples k",
         text=rf"at k = (?P<value>\d+) (?P<result>correct {NUMBER}, wrong {NUMBER}, utility {NUMBER})",
     ),
-    # 03: one explorer, two drop-down lists (values are indices, printed in the text); one check each.
+    # 03: one explorer, two choices (values are indices, printed in the text); one check each.
     ExplorerCase(
         notebook="03_inverse_scaling.ipynb",
         call="trend_explorer(table, explorer_cases, case=start_case, leave_out=0, level=level, seed=seed)",
         control="pilot task × family",
         text=rf"case (?P<value>\d+): .+?, leaving out model \d+ \([^)]*\): (?P<result>\w+, slope {NUMBER})",
-        keys=("ArrowDown",),
+        keys=("ArrowRight",),
     ),
     ExplorerCase(
         notebook="03_inverse_scaling.ipynb",
         call="trend_explorer(table, explorer_cases, case=start_case, leave_out=0, level=level, seed=seed)",
         control="leave out model",
         text=rf"leaving out model (?P<value>\d+) \([^)]*\): (?P<result>\w+, slope {NUMBER})",
-        keys=("ArrowDown",),
+        keys=("ArrowRight",),
     ),
-    # 04: one explorer, two sliders (compute cutoff, capability components); one check each.
+    # 04: one explorer, two sliders (compute cutoff, capability components) and two choices (benchmark, link
+    # function; values are indices, printed in the text); one check each. A slider first: ONE_PER_EXPLORER uses it.
     ExplorerCase(
         notebook="04_downstream_prediction.ipynb",
-        call='observational_explorer(spaces["GSM8K"], scores["C"], scores["GSM8K"], task="GSM8K", cutoff=obs_cutoff, '
+        call='observational_explorer(spaces, scores["C"], targets_obs, benchmark=0, cutoff=obs_cutoff, link=0, '
              'n_components=obs_components)',
         control="cutoff (FLOP)",
         text=rf"cutoff (?P<value>{NUMBER}) FLOP, \d+ components: (?P<result>fit on \d+, predict \d+; .+)",
     ),
     ExplorerCase(
         notebook="04_downstream_prediction.ipynb",
-        call='observational_explorer(spaces["GSM8K"], scores["C"], scores["GSM8K"], task="GSM8K", cutoff=obs_cutoff, '
+        call='observational_explorer(spaces, scores["C"], targets_obs, benchmark=0, cutoff=obs_cutoff, link=0, '
              'n_components=obs_components)',
         control="capability components",
         text=r"FLOP, (?P<value>\d+) components: (?P<result>.+)",
+    ),
+    ExplorerCase(
+        notebook="04_downstream_prediction.ipynb",
+        call='observational_explorer(spaces, scores["C"], targets_obs, benchmark=0, cutoff=obs_cutoff, link=0, '
+             'n_components=obs_components)',
+        control="benchmark",
+        text=r"benchmark (?P<value>\d+) \([^)]*\), (?P<result>link .+)",
+        keys=("ArrowRight",),
+    ),
+    ExplorerCase(
+        notebook="04_downstream_prediction.ipynb",
+        call='observational_explorer(spaces, scores["C"], targets_obs, benchmark=0, cutoff=obs_cutoff, link=0, '
+             'n_components=obs_components)',
+        control="link function",
+        text=r"link (?P<value>\d+) \([^)]*\), cutoff .+? components: (?P<result>fit on .+)",
+        keys=("ArrowRight",),
     ),
 ]
 

@@ -503,7 +503,7 @@ def _agrees(value: str, readout: str) -> bool:
     try:
         shown = _number(readout)
     except ValueError:
-        return True  # no numeric readout (a drop-down list, say): nothing to compare
+        return True  # no numeric readout (a choice among named options, say): nothing to compare
     return abs(_number(value) - shown) <= max(_rounding(value), _rounding(readout)) * (1 + 1e-9)
 
 
@@ -528,7 +528,7 @@ def check_explorer(notebook: NotebookPage, case, index: int = 0, shots: Path | N
                                   f"(explorers there: {notebook.explorer_labels()})")
     box = boxes.nth(index)
     cell = box.locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' jp-Cell ')][1]")
-    control = box.locator(":scope > .jupyter-widgets").filter(has=page.locator(".widget-label", has_text=label))
+    control = box.locator(":scope > *").filter(has=page.locator(".widget-label", has_text=label))
     outputs = box.locator(".widget-output")
     if outputs.count() != 1:
         raise ExplorerCheckFailed(f"{case}: expected one output area, found {outputs.count()}")
