@@ -26,7 +26,7 @@ from .allocation import IsoFlopResult
 from .backtest import BacktestResult
 from .fitting import FitResult
 
-__all__ = ["set_style", "TourView", "TOUR", "source_overview", "source_overviews", "loss_scatter", "fit_curves",
+__all__ = ["set_style", "axes", "TourView", "TOUR", "source_overview", "source_overviews", "loss_scatter", "fit_curves",
            "allocation_curve", "backtest_scatter", "backtest_panels", "bootstrap_params"]
 
 _SIZE_CMAP = "viridis"
@@ -51,9 +51,11 @@ def set_style(context: str = "notebook", font_scale: float = 1.0) -> None:
                   rc={"figure.facecolor": "white", "savefig.facecolor": "white", "savefig.dpi": 150})
 
 
-def _axes(ax: Axes | None) -> Axes:
+def axes(ax: Axes | None = None, *, figsize: tuple[float, float] = (6.4, 4.2)) -> Axes:
+    """``ax``, or the Axes of a new figure of ``figsize`` inches when ``ax`` is None (every figure function here,
+    and the topics' own, draw on it)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.2))
+        _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -183,7 +185,7 @@ def source_overview(name: str, table: pd.DataFrame, ax: Axes | None = None) -> A
         raise ValueError(f"source_overview: the table of source {name!r} is empty")
     frame = analysis.overview_table(name, table)
     view = TOUR[name]
-    ax = _axes(ax)
+    ax = axes(ax)
     hue_label = view.hue_label or view.hue
     if view.hue is None:
         sns.scatterplot(data=frame, x=view.x, y=view.y, s=12, linewidth=0, ax=ax)
@@ -251,7 +253,7 @@ def loss_scatter(N, C, loss, ax: Axes | None = None, title: str = "Training runs
     matplotlib Axes
     """
     N, C, loss = _runs("loss_scatter", N=N, C=C, loss=loss)
-    ax = _axes(ax)
+    ax = axes(ax)
     _log_hue_scatter(ax, C, loss, N, _PARAMETERS, s=14)
     ax.set(xscale="log", xlabel=_TRAINING_C, ylabel="loss (nats/token)", title=title)
     return ax
@@ -281,7 +283,7 @@ def fit_curves(fit: FitResult, N, D, loss, ax: Axes | None = None, n_curves: int
     if tuple(fit.law.inputs) != ("N", "D"):
         raise ValueError(f"fit_curves needs a fit of a law of (N, D); {fit.law.name} takes {fit.law.inputs}")
     N, D, loss = _runs("fit_curves", N=N, D=D, loss=loss)
-    ax = _axes(ax)
+    ax = axes(ax)
     norm = _log_hue_scatter(ax, D, loss, N, _PARAMETERS, s=12, alpha=0.7)
     d_grid = np.geomspace(D.min(), D.max() * 10, 200)
     cmap = plt.get_cmap(_SIZE_CMAP)
@@ -325,7 +327,7 @@ def allocation_curve(table: pd.DataFrame, ax: Axes | None = None, label: str = "
                          f"got {list(table.columns)}")
     if table.empty:
         raise ValueError("allocation_curve: the allocation table is empty (no budgets)")
-    ax = _axes(ax)
+    ax = axes(ax)
     line, = ax.plot(table["C"], table["N_opt"], label=label)
     _band(ax, table["C"], table["N_low"], table["N_high"], line.get_color(), f"{label}: bootstrap interval")
     if isoflop is not None:
@@ -364,7 +366,7 @@ def backtest_scatter(result: BacktestResult, ax: Axes | None = None,
     if table.empty:
         raise ValueError("backtest_scatter: the backtest has no held-out rows")
     actual, predicted, low, high = (table[c].to_numpy(dtype=float) for c in ("actual", "predicted", "low", "high"))
-    ax = _axes(ax)
+    ax = axes(ax)
     points, = ax.plot(actual, predicted, "o", ms=4)
     bounded = np.isfinite(low) & np.isfinite(high)
     if bounded.any():

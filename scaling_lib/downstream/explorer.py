@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import widgets
 from .observational import LINKS, CapabilitySpace, heldout_comparison
+from .plots import heldout_panels
 
 __all__ = ["observational_explorer", "describe_heldout", "LINK_LABELS"]
 
@@ -81,7 +82,6 @@ def observational_explorer(spaces: dict, compute, targets: dict, *, benchmark: i
         task = names[benchmark]
         kw = {"cutoff": cutoff, "n_components": int(n_components), "link": LINKS[link], "chance": chances.get(task, 0.0),
               "task": task, "n_bootstrap": n_bootstrap, "seed": seed}
-        from .plots import heldout_panels
         h = heldout_comparison(spaces[task], compute, targets[task], **kw)
         heldout_panels({task: h})
         return _describe(h, benchmark, int(n_components))

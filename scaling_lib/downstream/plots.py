@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LogNorm
 
+from .. import plotting
 from .resolution import PassRate
 from .two_stage import TwoStageFit
 
@@ -62,7 +63,7 @@ def pass_rates_by_size(N, high: PassRate, low_accuracy, n_low: int, samples_per_
     """
     N = np.asarray(N, dtype=float)
     _check("pass_rates_by_size", N)
-    ax = plt.subplots(figsize=(6.4, 4.2))[1] if ax is None else ax
+    ax = plotting.axes(ax)
     ax.errorbar(N, high.estimate, yerr=[high.estimate - high.low, high.high - high.estimate], fmt="o-",
                 label=f"{samples_per_problem:,} samples per problem (pooled; {high.method} {high.level:.0%})")
     floor = 0.5 * high.low[high.low > 0].min()
@@ -78,7 +79,7 @@ def pass_rates_by_size(N, high: PassRate, low_accuracy, n_low: int, samples_per_
 def pythia_training_curves(curves: pd.DataFrame, ylabel: str, ax=None):
     """Score against training compute (FLOP, log) for each Pythia size, coloured by N (log scale)."""
     _check("pythia_training_curves", curves)
-    ax = plt.subplots(figsize=(6.4, 4.2))[1] if ax is None else ax
+    ax = plotting.axes(ax)
     norm = LogNorm(curves["N"].min(), curves["N"].max())
     for (model, n), g in curves.groupby(["model", "N"], sort=False):
         ax.plot(g["C"], g["value"], "-", color=plt.cm.viridis(norm(n)), label=model)

@@ -6,15 +6,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullFormatter
 
+from .. import plotting
 from .trend import LABELS, TrendResult, _design
 
 __all__ = ["trend_curve", "trend_panels", "error_rate_curves", "label_counts"]
-
-
-def _axes(ax):
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.2))
-    return ax
 
 
 def trend_curve(result: TrendResult, ax=None, *, label: str = "", score: str = "score", color=None,
@@ -23,7 +18,7 @@ def trend_curve(result: TrendResult, ax=None, *, label: str = "", score: str = "
 
     ``excluded`` (sizes, means) are models left out of the fit, drawn as open circles.
     """
-    ax = _axes(ax)
+    ax = plotting.axes(ax)
     x, xc, projection = _design(result.sizes)
     error = np.vstack([result.means - result.means_low, result.means_high - result.means])
     line = ax.errorbar(result.sizes, result.means, yerr=error, fmt="o", capsize=3, color=color,
@@ -60,7 +55,7 @@ def trend_panels(results: dict, scores: dict | None = None, n_cols: int = 3):
 
 def error_rate_curves(rates: pd.DataFrame, ax=None, *, level: float = 0.95):
     """Share of simulated data sets given their true label against the example count, per shape and effect."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax)
     shapes = [s for s in rates["shape"].unique() if s != "flat"]
     effects = sorted(rates.loc[rates["shape"] != "flat", "effect"].unique())
     colors = dict(zip(shapes, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
@@ -82,7 +77,7 @@ def error_rate_curves(rates: pd.DataFrame, ax=None, *, level: float = 0.95):
 
 def label_counts(table: pd.DataFrame, ax=None, *, by: str = "family"):
     """Stacked counts of labels per ``by`` (e.g. family) of a tidy classification table."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax)
     counts = table.groupby([by, "label"]).size().unstack(fill_value=0).reindex(columns=list(LABELS), fill_value=0)
     counts.plot.barh(stacked=True, ax=ax)
     ax.set_xlabel("tasks (count)")

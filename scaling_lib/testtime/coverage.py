@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from ..passk import check_counts, check_k, pass_at_k
 
@@ -50,8 +51,6 @@ class CoverageResult:
         return float(self.coverage[where[0]])
 
     def to_frame(self):
-        import pandas as pd
-
         frame = pd.DataFrame({"k": self.k, "coverage": self.coverage})
         if self.low is not None:
             frame["low"], frame["high"] = self.low, self.high

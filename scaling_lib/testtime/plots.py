@@ -7,16 +7,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import plotting
+
 __all__ = ["coverage_by_model", "neg_log_coverage", "per_problem_failures", "forecast_curves", "votes_vs_coverage",
            "verifier_outcomes", "utility_curve", "frontier", "relative_errors"]
 
 K_LABEL = "samples per problem k"
-
-
-def _axes(ax):
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.6, 4.3))
-    return ax
 
 
 def _colors(count):
@@ -25,7 +21,7 @@ def _colors(count):
 
 def coverage_by_model(curves: dict, *, digitized=None, ax=None):
     """Coverage against k for each model (``label -> CoverageResult``), bands where bootstrapped."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     for color, (label, curve) in zip(_colors(len(curves)), curves.items()):
         ax.plot(curve.k, curve.coverage, color=color, label=label)
         if curve.low is not None:
@@ -41,7 +37,7 @@ def coverage_by_model(curves: dict, *, digitized=None, ax=None):
 
 def neg_log_coverage(curves: dict, fits: dict, *, ax=None):
     """``-log coverage`` against k on log-log axes with each model's fitted power law."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     for color, (label, curve) in zip(_colors(len(curves)), curves.items()):
         ax.plot(curve.k, -np.log(curve.coverage), "o", color=color, markersize=3, label=label)
         if label in fits:
@@ -54,7 +50,7 @@ def neg_log_coverage(curves: dict, fits: dict, *, ax=None):
 
 def per_problem_failures(k, observed, exponential, labels, *, ax=None):
     """Per-problem failure probability against k: unbiased (solid) and ``(1 - c/n)^k`` (dashed)."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     for color, obs, exp, label in zip(_colors(len(labels)), observed, exponential, labels):
         ax.plot(k, obs, color=color, label=label)
         ax.plot(k, exp, "--", color=color, linewidth=1)
@@ -66,7 +62,7 @@ def per_problem_failures(k, observed, exponential, labels, *, ax=None):
 
 def forecast_curves(k, reference, forecasts: dict, *, k_fit_max=None, ax=None):
     """``-log coverage`` of all samples (points) against forecasts (``label -> array over k``)."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     ax.plot(k, -np.log(reference), "ko", markersize=3, label="all 10,000 samples")
     for label, values in forecasts.items():
         ax.plot(k, -np.log(values), label=label)
@@ -80,7 +76,7 @@ def forecast_curves(k, reference, forecasts: dict, *, k_fit_max=None, ax=None):
 
 def votes_vs_coverage(k, coverage, votes: dict, *, digitized: dict | None = None, ax=None):
     """Coverage and majority-vote accuracy against k."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     ax.plot(k, coverage, "k-", label="coverage (oracle verifier)")
     for label, values in votes.items():
         ax.plot(k, values, label=label)
@@ -94,7 +90,7 @@ def votes_vs_coverage(k, coverage, votes: dict, *, digitized: dict | None = None
 
 def verifier_outcomes(outcomes: dict, *, ax=None):
     """Accuracy of resample-until-accepted against k for each verifier (``label -> VerifierOutcome``)."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     for color, (label, out) in zip(_colors(len(outcomes)), outcomes.items()):
         ax.plot(out.k, out.correct, color=color, label=f"{label}: correct")
         ax.plot(out.k, out.wrong, "--", color=color, linewidth=1)
@@ -106,7 +102,7 @@ def verifier_outcomes(outcomes: dict, *, ax=None):
 
 def utility_curve(k, utility, *, best_k=None, marked_k=None, ax=None, title=None):
     """Expected utility per problem against k, marking the optimum and a chosen k."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     ax.plot(k, utility, "C0-")
     if best_k is not None:
         ax.axvline(best_k, color="C2", linestyle="--", label=f"optimal k = {best_k}")
@@ -121,7 +117,7 @@ def utility_curve(k, utility, *, best_k=None, marked_k=None, ax=None, title=None
 
 def frontier(table, front, *, saturation=None, ax=None):
     """Coverage against inference FLOP per model (lines) and the Pareto frontier (thick)."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     models = list(dict.fromkeys(table["model"]))
     for color, model in zip(_colors(len(models)), models):
         rows = table[table["model"] == model]
@@ -137,7 +133,7 @@ def frontier(table, front, *, saturation=None, ax=None):
 
 def relative_errors(n, errors: dict, *, ax=None):
     """Relative error of pass@k implementations against exact arithmetic, over n."""
-    ax = _axes(ax)
+    ax = plotting.axes(ax, figsize=(6.6, 4.3))
     for label, values in errors.items():
         ax.plot(n, np.maximum(values, 1e-17), "o-", markersize=3, label=label)
     ax.set(xscale="log", yscale="log", xlabel="samples per problem n",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..passk import check_counts
+
 __all__ = ["VoteResult", "answer_counts", "majority_vote_accuracy", "simulate_answer_counts"]
 
 
@@ -157,8 +159,6 @@ def simulate_answer_counts(n, c, *, n_wrong_answers: int = 20, concentration: fl
     correct : ndarray of int, shape (P,)
         Position of the correct answer (0), or -1 where ``c = 0``.
     """
-    from ..passk import check_counts
-
     n, c = check_counts(n, c, "simulate_answer_counts")
     if int(n_wrong_answers) < 1 or not concentration > 0:
         raise ValueError(f"simulate_answer_counts: need n_wrong_answers >= 1 and concentration > 0, got "
