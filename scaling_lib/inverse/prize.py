@@ -11,16 +11,25 @@ causes McKenzie et al. (2023) assign the task to:
 What could be retrieved (stored copies, searched 2026-12-01): the abstracts of both papers, the abstract, Figure 1
 caption and introduction of Wei et al. (arxiv-vanity / ownyourai renderings), a public quotation of the Limitations
 of a later revision of Wei et al., the openings of the round-1 and round-2 winner posts, a prize organiser's
-announcement thread, and one task's dataset card. McKenzie et al.'s section that sorts the tasks into the causes was
-*not* retrievable, so:
+announcement thread, round-1 dataset cards, some task authors' own write-ups, and secondary texts that sort the
+eleven tasks into the four causes. McKenzie et al.'s own text past the abstract was *not* retrievable (only the
+openings of arxiv.org/html/2306.09479v2 and openreview.net/forum?id=DwgRm72GQF are stored), so:
 
-* ``cause`` is filled only where a retrieved text ties the task to a cause; that is Resisting Correction alone, and
-  only through secondary summaries of the paper (cited as such).
-* ``cause_unverified`` keeps the assignment a colleague typed from the abstracts. No retrieved text confirms it;
-  it is kept so it can be checked against the paper's Section 3, never to be cited as a fact.
-* ``prize_finding`` is what the organisers' posts say about the task's scaling on the prize's model series.
-* ``palm_wei2022`` is Wei et al.'s per-task PaLM result; only Redefine Math's was retrievable ("inverse scaling for
-  all model families tested", from the Limitations of a later revision, as quoted in a public comment).
+* ``cause`` is filled for all eleven tasks, but only from secondary texts, cited as such: a wiki summary written from
+  the paper's PDF lists the tasks under the four causes (strong prior 4, unwanted imitation 1, distractor task 4,
+  spurious few-shot 2), and the comments of a public code base group ten of them (all but Prompt Injection) the same
+  way; Resisting Correction and Memo Trap have a further summary each. None of this is the paper's Section 3 itself.
+* ``cause_unverified`` keeps the assignment a colleague typed from the abstracts. It agrees with ``cause`` on every
+  task; it is kept so it can be checked against the paper's Section 3, never to be cited as a fact.
+* ``prize_finding`` is what the organisers' posts, the prize dataset cards or the task's authors say about the task's
+  scaling on the prize's model series. McKenzie et al.'s per-series trends (their figures) were not retrievable; the
+  only per-series statements found are the round-2 Modus Tollens TL;DR (pretrained and RLHF / FeedME models) and the
+  Pattern Match Suppression author's post (Gopher, Chinchilla, Anthropic's models).
+* ``palm_wei2022`` is Wei et al.'s per-task PaLM result, from secondary quotations only: Redefine Math stays inverse
+  ("inverse scaling for all model families tested", from the Limitations of a later revision, as quoted in a public
+  comment); Hindsight Neglect and the round-1 quote-repetition version of Resisting Correction are U-shaped in the
+  revision that used the prize's exact evaluation (per a forecasting market's description). The other eight are not
+  retrievable.
 
 The versions of Wei et al. differ: the abstract retrieved (arxiv-vanity's rendering of arXiv:2211.02011) says four
 of the eleven tasks stay inverse, six become U-shaped and one scales positively (:data:`WEI_2022_PALM_COUNTS`); the
@@ -53,7 +62,28 @@ GPT4_NOTE = ("GPT-4 technical report (OpenAI 2023) as quoted in the same LessWro
 RESISTING_SECONDARY = ("secondary summaries of " + MCKENZIE + ": huggingface.co/datasets/rl-llm-wiki/knowledge-base/"
                        "discussions/210 (names it a strong-prior task) and expectedvalue.org/hindsight-neglect.html "
                        "(larger models fail it through stronger priors over likely sequences)")
-UNVERIFIED = "unverified: typed by a colleague from the abstracts; no retrieved text confirms it"
+CAUSE_WIKI = ("secondary summary of " + MCKENZIE + ", written from the paper's PDF: michaelhil/ai-human-factors-wiki, "
+              "wiki/summaries/summary-McKenzie_2023_inverse-scaling-when-bigger-isnt-better.md @ "
+              "d80c45141374d3b227f6cc020052cc6626855f89, section 'Four Causes of Inverse Scaling'")
+CAUSE_CODE = ("raybears/cot-transparency, cot_transparency/data_models/data/inverse_scaling.py @ "
+              "231797c164aa2eb7410963cc1803b626f27e0639, comments of the InverseScalingTask enum (groups ten tasks "
+              "under the four causes' names; Prompt Injection is not in it)")
+MEMO_SECONDARY = ("secondary blog post datasciencedojo.com/blog/inverse-scaling-in-language-models (read in a stored "
+                  "copy), which sets out the four causes and gives Memo Trap under 'Strong Prior'")
+CARDS = ("prize dataset cards (task authors' descriptions) as copied in "
+         "YoungXinyu1802/HuggingFace-Dataset-Card-Analysis @ dfb229a97534f506e36c1a2b3800f57cea91bc85, "
+         "Data/Dataset_Card/inverse-scaling_{}.md, 'General description' and 'Task description'")
+MEMO_AUTHORS = ("liujch1998/memo-trap, README.md @ d87b26abf4402b76d167d1326798d21d7ea2127e "
+                "(the task authors' repository)")
+KORBAK = ("T. Korbak (task author), 'Repetition suppression. Details on my inverse scaling prize submission', "
+          "tomekkorbak.com/2023/03/21/repetition-supression/ (tomekkorbak/tomekkorbak.github.io, "
+          "_posts/2023-03-21-repetition-supression.md @ a78cfbbeb8184e2acde4dbcfdb8c346c59e9f2f2), 'Results'")
+WEI_UPDATED = (WEI + ", revision using the prize's exact evaluation, as described by the forecasting market "
+               "'Will at least 3/4 of the inverse scaling first round winners demonstrate U-shaped scaling by 2024?' "
+               "(manifold.markets/LawrenceChan/will-at-least-24-of-the-inverse-sca); the market names the round-1 "
+               "quote-repetition version")
+UNVERIFIED = ("unverified: typed by a colleague from the abstracts; only secondary texts (source_cause) agree with "
+              "it, McKenzie et al.'s own Section 3 was not retrievable")
 
 CAUSES = ("strong_prior", "unwanted_imitation", "distractor_task", "spurious_few_shot")
 PALM_TRENDS = ("inverse", "u_shaped", "positive")
@@ -65,49 +95,68 @@ COLUMNS = ("task", "round", "metric", "prize_trend", "cause", "cause_unverified"
 # One dict per task: the facts and, next to each, where it comes from (None with None).
 _ROWS = [
     dict(task="Resisting Correction (quote-repetition)", round=1, metric="accuracy",
-         cause="strong_prior", source_cause=RESISTING_SECONDARY, cause_unverified="strong_prior",
-         prize_finding="worse with size; instruction tuning also made it worse (per secondary summaries)",
-         source_prize_finding=RESISTING_SECONDARY, palm_wei2022=None, source_palm=None),
-    dict(task="Memo Trap", round=2, metric="accuracy", cause=None, source_cause=None,
+         cause="strong_prior", source_cause=CAUSE_WIKI + "; " + CAUSE_CODE + "; " + RESISTING_SECONDARY,
          cause_unverified="strong_prior",
-         prize_finding="larger LMs more often finish the famous quote instead of the requested different ending",
-         source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
-    dict(task="Redefine (redefine-math)", round=1, metric="accuracy", cause=None, source_cause=None,
-         cause_unverified="strong_prior", prize_finding=None, source_prize_finding=None,
+         prize_finding=("worse with size; instruction tuning also made it worse (per secondary summaries); in the "
+                        "round-1 quote-repetition version smaller models copy the prompt well, larger ones start to "
+                        "get some wrong"),
+         source_prize_finding=RESISTING_SECONDARY + "; " + CARDS.format("quote-repetition"),
+         palm_wei2022="u_shaped", source_palm=WEI_UPDATED),
+    dict(task="Memo Trap", round=2, metric="accuracy", cause="strong_prior",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE + "; " + MEMO_SECONDARY,
+         cause_unverified="strong_prior",
+         prize_finding=("larger LMs more often finish the famous quote instead of the requested different ending; "
+                        "the authors find larger LMs more susceptible to memorization traps than smaller ones"),
+         source_prize_finding=ROUND2_THREAD + "; " + MEMO_AUTHORS, palm_wei2022=None, source_palm=None),
+    dict(task="Redefine (redefine-math)", round=1, metric="accuracy", cause="strong_prior",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         cause_unverified="strong_prior",
+         prize_finding=("larger models more often pick the answer that follows the symbol's usual meaning rather "
+                        "than its redefinition in the prompt"),
+         source_prize_finding=CARDS.format("redefine-math"),
          palm_wei2022="inverse", source_palm=WEI_LATER),
-    dict(task="Prompt Injection", round=2, metric="loss", cause=None, source_cause=None,
+    dict(task="Prompt Injection", round=2, metric="loss", cause="strong_prior", source_cause=CAUSE_WIKI,
          cause_unverified="strong_prior",
          prize_finding="medium-sized LMs were the least susceptible to the injected instructions (not monotone)",
          source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
-    dict(task="Modus Tollens", round=2, metric="accuracy", cause=None, source_cause=None,
+    dict(task="Modus Tollens", round=2, metric="accuracy", cause="unwanted_imitation",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="unwanted_imitation",
          prize_finding=("strongly inverse on almost all models, both pretrained LMs and LMs finetuned with human "
                         "feedback (RLHF and FeedME)"),
          source_prize_finding=ROUND2, palm_wei2022=None, source_palm=None),
-    dict(task="Pattern Match Suppression", round=2, metric="accuracy", cause=None, source_cause=None,
+    dict(task="Pattern Match Suppression", round=2, metric="accuracy", cause="distractor_task",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="distractor_task",
          prize_finding=("inverse; the organisers read it as strong pattern-matching tendencies getting in the way of "
-                        "following the instruction to break the pattern"),
-         source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
-    dict(task="NeQA (negated questions)", round=1, metric="accuracy", cause=None, source_cause=None,
+                        "following the instruction to break the pattern. The author reports it inverse on public "
+                        "models and clearly inverse (in loss) on Gopher, tending back to U-shaped on Chinchilla and "
+                        "Anthropic's models; few-shot examples weaken the trend"),
+         source_prize_finding=ROUND2_THREAD + "; " + KORBAK, palm_wei2022=None, source_palm=None),
+    dict(task="NeQA (negated questions)", round=1, metric="accuracy", cause="distractor_task",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="distractor_task",
-         prize_finding=("smaller LMs perform about at random (the excerpt retrieved breaks off before what it says "
-                        "of larger ones)"),
-         source_prize_finding=ROUND1, palm_wei2022=None, source_palm=None),
-    dict(task="Sig Figs", round=2, metric="accuracy", cause=None, source_cause=None,
+         prize_finding=("smaller LMs perform about at random, larger ones significantly worse than random; the "
+                        "authors observe a clear inverse trend on GPT-3"),
+         source_prize_finding=ROUND1 + "; " + CARDS.format("NeQA"), palm_wei2022=None, source_palm=None),
+    dict(task="Sig Figs", round=2, metric="accuracy", cause="distractor_task",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="distractor_task",
          prize_finding="some larger LMs consistently round to decimal places rather than to significant figures",
          source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
-    dict(task="Into the Unknown", round=2, metric="accuracy", cause=None, source_cause=None,
+    dict(task="Into the Unknown", round=2, metric="accuracy", cause="distractor_task",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="distractor_task",
          prize_finding="larger LMs pick the redundant information already given over the information that helps",
          source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
-    dict(task="Hindsight Neglect", round=1, metric="accuracy", cause=None, source_cause=None,
+    dict(task="Hindsight Neglect", round=1, metric="accuracy", cause="spurious_few_shot",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="spurious_few_shot",
          prize_finding=("larger models more often give the answer that contradicts the bet's expected value; "
                         "GPT-4 reverses the trend (GPT-4 report)"),
-         source_prize_finding=HINDSIGHT_CARD + "; " + GPT4_NOTE, palm_wei2022=None, source_palm=None),
-    dict(task="Repetitive Algebra", round=2, metric="accuracy", cause=None, source_cause=None,
+         source_prize_finding=HINDSIGHT_CARD + "; " + GPT4_NOTE, palm_wei2022="u_shaped", source_palm=WEI_UPDATED),
+    dict(task="Repetitive Algebra", round=2, metric="accuracy", cause="spurious_few_shot",
+         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
          cause_unverified="spurious_few_shot", prize_finding=None, source_prize_finding=None,
          palm_wei2022=None, source_palm=None),
 ]
@@ -125,8 +174,9 @@ def prize_tasks() -> pd.DataFrame:
     ``metric`` is what the prize scored (classification accuracy, or the loss for Prompt Injection, per Wei et
     al.'s Figure 1 caption). ``prize_trend`` is "inverse" for all eleven: McKenzie et al.'s abstract reports
     inverse scaling on the eleven datasets (that is why they won); ``prize_finding`` holds what the organisers'
-    posts say per task. ``cause`` is None where the paper's assignment was not retrievable; ``cause_unverified``
-    is the unconfirmed assignment, labelled as such in ``source_cause_unverified``.
+    posts, cards and task authors say per task. ``cause`` comes from secondary texts (the paper's own section was
+    not retrievable; see the module docstring); ``cause_unverified`` is the unconfirmed assignment, labelled as such
+    in ``source_cause_unverified``.
     """
     frame = pd.DataFrame(list(_ROWS))
     frame["prize_trend"] = "inverse"
