@@ -55,6 +55,25 @@ EXPLORERS = [
         control="samples k",
         text=rf"at k = (?P<value>\d+) (?P<result>correct {NUMBER}, wrong {NUMBER}, utility {NUMBER})",
     ),
+    # 02: the theory explorer, three sliders.
+    ExplorerCase(
+        notebook="02_data_pruning.ipynb",
+        call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
+        control="α_tot (examples per dimension)",
+        text=rf"α_tot = (?P<value>{NUMBER}), f = {NUMBER}, θ = \d+°: (?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})",
+    ),
+    ExplorerCase(
+        notebook="02_data_pruning.ipynb",
+        call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
+        control="keep fraction f",
+        text=rf"f = (?P<value>{NUMBER}), θ = \d+°: (?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})",
+    ),
+    ExplorerCase(
+        notebook="02_data_pruning.ipynb",
+        call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
+        control="probe angle θ (degrees)",
+        text=rf"θ = (?P<value>\d+)°: (?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})",
+    ),
     # 03: one explorer, two choices (values are indices, printed in the text); one check each.
     ExplorerCase(
         notebook="03_inverse_scaling.ipynb",
