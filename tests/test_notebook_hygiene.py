@@ -60,6 +60,12 @@ def test_one_parameters_cell_with_annotated_parameters(path):
                if spec["inferred_type_name"] == "None"]
     assert not untyped, (f"{path.name}: annotate parameters as `name: type = value  # help`: "
                          f"{', '.join(untyped)}")
+    # papermill silently skips a line it cannot parse (e.g. "=" inside the help comment), and then neither
+    # `params` lists it nor is its help shown.
+    assignments = [line.split(":")[0] for line in nb.cells[tagged[0]].source.splitlines()
+                   if line and not line.startswith((" ", "#"))]
+    unparsed = sorted(set(assignments) - set(notebook_parameters(path)))
+    assert not unparsed, f"{path.name}: papermill cannot parse the parameter line(s) of {unparsed}"
 
 
 @notebooks
