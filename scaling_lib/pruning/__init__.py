@@ -22,11 +22,13 @@ from .sweeps import (SweepResult, compare_metrics_scaling, compare_with_random, 
                      metrics_with_verdict, prunable_fraction, sweep)
 from .theory import (PowerLawExponent, SimulationResult, easy_hard_crossover, error_curves, frontier_exponents,
                      generalisation_error, local_exponent, max_margin, pareto_frontier, perceptron_simulation,
-                     perceptron_theory, power_law_exponent, power_law_fallback_angle, pruning_threshold, theory_simulation_table)
+                     perceptron_theory, power_law_exponent, power_law_fallback_angle, pruning_threshold,
+                     theory_simulation_table)
 
 __all__ = ["perceptron_simulation", "perceptron_theory", "SimulationResult", "max_margin", "pruning_threshold",
            "generalisation_error", "error_curves", "pareto_frontier", "easy_hard_crossover", "local_exponent",
-           "frontier_exponents", "power_law_fallback_angle", "power_law_exponent", "PowerLawExponent", "theory_simulation_table",
+           "frontier_exponents", "power_law_fallback_angle", "power_law_exponent", "PowerLawExponent",
+           "theory_simulation_table",
            "Dataset", "DATASETS", "digits", "mnist1d", "load", "MODELS", "make_model", "METRICS", "score_examples",
            "select", "sweep", "SweepResult", "fit_error_scaling", "compare_metrics_scaling", "compare_with_random",
            "prunable_fraction", "metrics_with_verdict"]

@@ -12,7 +12,8 @@ Parallel runs and clusters
 --------------------------
 Cells are trained through joblib, in tasks of one ``(size, seed, metric)`` each (one model per keep
 fraction), the largest first. Unpruned (keep fraction 1) every metric keeps the same subset, so that model is
-trained once per ``(size, seed)`` and its row given to every metric. The same call runs on a Dask cluster when wrapped in
+trained once per ``(size, seed)`` and its row given to every metric. The same call runs on a Dask cluster when
+wrapped in
 ``joblib.parallel_config(backend="dask")``::
 
     import joblib

@@ -309,7 +309,8 @@ def _stability_excess(kappa, overlaps, rest, fields: _KeptFields, alpha_prune):
     slope = 2.0 * (b * cdf + pdf)
     d_b_dR = -fields.abs_t / root + gap * R / rest ** 1.5
     d_b_drho = -fields.signed_u / root + gap * rho / rest ** 1.5
-    gradient = alpha_prune * np.array([np.dot(fields.weights, slope * d_b_dR), np.dot(fields.weights, slope * d_b_drho)])
+    gradient = alpha_prune * np.array([np.dot(fields.weights, slope * d_b_dR),
+                                       np.dot(fields.weights, slope * d_b_drho)])
     return value, gradient
 
 
@@ -353,10 +354,10 @@ def _solve_theory(alpha_prune, keep_fraction, theta, keep):
     whose least h over (R, rho) reaches 1). A test checks that the two agree.
     """
     fields = _kept_fields(keep_fraction, theta, keep)
+    constraint = dict(type="ineq", fun=lambda w: _margin_constraint(w, fields, alpha_prune)[0],
+                      jac=lambda w: _margin_constraint(w, fields, alpha_prune)[1])
     result = optimize.minimize(lambda w: (w @ w, 2.0 * w), np.array([1.0, 0.0, 1.0]), jac=True, method="SLSQP",
-                               bounds=[(None, None), (None, None), (1e-12, None)],
-                               constraints=[dict(type="ineq", fun=lambda w: _margin_constraint(w, fields, alpha_prune)[0],
-                                                 jac=lambda w: _margin_constraint(w, fields, alpha_prune)[1])],
+                               bounds=[(None, None), (None, None), (1e-12, None)], constraints=[constraint],
                                options=dict(ftol=1e-15, maxiter=500))
     if np.all(np.isfinite(result.x)) and abs(_margin_constraint(result.x, fields, alpha_prune)[0]) < 1e-7:
         return result.x[0] / np.linalg.norm(result.x)
@@ -473,6 +474,14 @@ def pareto_frontier(alpha_prune, *, theta=0.0, keeps=("hard", "easy"), smallest_
     examples per dimension; the keep fraction that reaches it fixes how much data that takes,
     alpha_tot = alpha_prune / f_opt.
 
+    Parameters
+    ----------
+    alpha_prune : array_like, shape (n,)
+        Kept examples per dimension.
+    theta : float
+        Probe-teacher angle, radians.
+    keeps : sequence of {"hard", "easy"}
+        Keep rules the envelope runs over.
     smallest_fraction : float
         The least keep fraction considered: the frontier assumes up to alpha_prune / smallest_fraction examples.
     n_jobs : int

@@ -60,7 +60,8 @@ EXPLORERS = [
         notebook="02_data_pruning.ipynb",
         call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
         control="α_tot (examples per dimension)",
-        text=rf"α_tot = (?P<value>{NUMBER}), f = {NUMBER}, θ = \d+°: (?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})",
+        text=(rf"α_tot = (?P<value>{NUMBER}), f = {NUMBER}, θ = \d+°: "
+              rf"(?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})"),
     ),
     ExplorerCase(
         notebook="02_data_pruning.ipynb",
