@@ -51,8 +51,8 @@ import numpy as np
 
 from .environment import CHECK_ENV, RESULTS_ENV
 
-__all__ = ["RESULTS_ENV", "CHECK_ENV", "record", "load_results", "format_results", "Expectation",
-           "HeadlineMismatch", "load_expected", "check_results", "refresh_expected", "render_quotes"]
+__all__ = ["RESULTS_ENV", "CHECK_ENV", "record", "load_results", "format_results", "write_json_atomically",
+           "Expectation", "HeadlineMismatch", "load_expected", "check_results", "refresh_expected", "render_quotes"]
 
 _NAME_WIDTH = 10
 _VALUE_WIDTH = 12
@@ -240,7 +240,7 @@ def refresh_expected(values: dict, path) -> list[str]:
                if headlines[name]["value"] != value]
     for name, value in values.items():
         headlines[name]["value"] = value
-    _write_json_atomically(Path(path), document)
+    write_json_atomically(Path(path), document)
     return changes
 
 
@@ -285,7 +285,12 @@ def format_results(values: dict, *, digits: int = 4, expected: dict | None = Non
     return "\n".join(f"{name:<{name_width}} {shown(name, value):>{_VALUE_WIDTH}}" for name, value in values.items())
 
 
-def _write_json_atomically(path: Path, document) -> None:
+def write_json_atomically(path: Path, document) -> None:
+    """Write ``document`` as JSON to ``path`` through a temporary file and an atomic rename.
+
+    A reader sees the old file or the whole new one, never part of it; on any error the temporary file is removed
+    and ``path`` is left as it was. Non-finite floats are refused (``ValueError``).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -341,7 +346,7 @@ def record(values: dict, *, expected=None, digits: int = 4) -> None:
     plain = _check(values)
     expectations = load_expected(expected) if expected is not None else {}
     table = format_results(plain, digits=digits, expected=expectations)
-    _write_json_atomically(Path(os.environ.get(RESULTS_ENV) or "results.json"), plain)
+    write_json_atomically(Path(os.environ.get(RESULTS_ENV) or "results.json"), plain)
     print(table)
     if expected is not None and os.environ.get(CHECK_ENV) == "1":
         mismatches = check_results(plain, expectations)

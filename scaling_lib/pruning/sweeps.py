@@ -72,7 +72,7 @@ from tqdm.auto import tqdm
 from ..environment import HEADLESS_ENV
 from ..fitting import FitResult, check_inputs, check_level, fit, one_blas_thread
 from ..laws import Law, PowerLaw
-from ..results import _write_json_atomically
+from ..results import write_json_atomically
 from ._checks import check_keep, check_keep_fraction, check_positive_int
 from .metrics import METRICS, score_examples, select
 from .models import make_model
@@ -373,7 +373,7 @@ def _load_results(path: Path, settings: dict) -> dict:
 
 def _save_results(path: Path, settings: dict, done: dict) -> None:
     # Sorted so that the file's content depends on the cells only, not on the order tasks finished in.
-    _write_json_atomically(path, {"settings": _plain(settings), "columns": list(COLUMNS),
+    write_json_atomically(path, {"settings": _plain(settings), "columns": list(COLUMNS),
                                   "cells": [list(done[cell]) for cell in sorted(done)]})
 
 
