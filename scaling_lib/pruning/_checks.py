@@ -57,6 +57,11 @@ def check_features_labels(X, y) -> tuple[np.ndarray, np.ndarray]:
         For empty data, wrong dimensions, NaN or infinite features, or ``X`` and ``y`` of different lengths.
     """
     y = np.asarray(y)
+    # Before the dtype check: an empty list has dtype float, and "must be integers" would misname the problem.
+    if np.size(X) == 0:
+        raise ValueError(f"features X are empty (shape {np.shape(X)})")
+    if y.size == 0:
+        raise ValueError("labels y are empty")
     if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"labels y must be integers, got dtype {y.dtype}")
     if y.ndim != 1:

@@ -14,10 +14,12 @@ def describe_pruning(alpha_tot: float, keep_fraction: float, theta: float) -> st
     alpha_prune = alpha_tot * keep_fraction
     hard, easy = (perceptron_theory(alpha_tot, keep_fraction, theta=theta, keep=keep) for keep in ("hard", "easy"))
     unpruned = perceptron_theory(alpha_prune, 1.0)
-    winner = "hard" if hard < easy else "easy"
+    # At f = 1 both rules keep everything; the quadratures then differ only in their last digits.
+    verdict = ("both rules keep the same" if np.isclose(hard, easy, rtol=1e-4)
+               else f"keeping {'hard' if hard < easy else 'easy'} wins")
     return (f"α_tot = {alpha_tot:.3g}, f = {keep_fraction:.2f}, θ = {np.degrees(theta):.0f}°: "
             f"keep hard ε = {hard:.4f}, keep easy ε = {easy:.4f}, unpruned data of the same size "
-            f"(α = {alpha_prune:.3g}) ε = {unpruned:.4f}; keeping {winner} wins")
+            f"(α = {alpha_prune:.3g}) ε = {unpruned:.4f}; {verdict}")
 
 
 def theory_explorer(*, alpha_tot: float = 4.0, keep_fraction: float = 0.5, theta_degrees: float = 0.0,

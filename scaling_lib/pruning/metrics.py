@@ -50,7 +50,7 @@ from ..fitting import one_blas_thread
 from ._checks import check_features_labels, check_keep, check_keep_fraction, check_positive_int
 from .cache import ScoreCache
 from .data import Dataset
-from .models import make_model
+from .models import make_model, model_defaults
 
 __all__ = ["EMBEDDINGS", "METRICS", "METRICS_VERSION", "el2n_scores", "forgetting_scores", "grand_scores",
            "margin_scores", "random_scores", "score_examples", "select", "selfsup_prototype_scores",
@@ -415,7 +415,7 @@ def score_examples(dataset: Dataset, metric: str, *, seed: int = 0, cache_dir=No
         return function(dataset.X_train, dataset.y_train, **settings)
     cache = ScoreCache(cache_dir)
     key = {"dataset": dataset.key, "metric": metric, "settings": settings, "version": METRICS_VERSION,
-           "sklearn": version("scikit-learn")}
+           "sklearn": version("scikit-learn"), "models": model_defaults()}
     scores = cache.get(key)
     if scores is None:
         scores = function(dataset.X_train, dataset.y_train, **settings)

@@ -12,7 +12,7 @@ from sklearn.neural_network import MLPClassifier
 
 from ._checks import check_positive_int
 
-__all__ = ["MODELS", "make_model"]
+__all__ = ["MODELS", "make_model", "model_defaults"]
 
 _DEFAULTS = {
     # The features are already on comparable scales (MNIST-1D standardised, digits in [0, 1]), and
@@ -23,6 +23,12 @@ _DEFAULTS = {
                             "alpha": 0.0, "max_iter": 150}),
 }
 MODELS = tuple(_DEFAULTS)
+
+
+def model_defaults() -> dict:
+    """Each model's estimator class and default settings, as plain data: part of every cache key and results file
+    whose contents depend on the models, so that changing a default never reuses stale scores or cells."""
+    return {name: {"estimator": cls.__name__, **params} for name, (cls, params) in _DEFAULTS.items()}
 
 
 def make_model(name: str, *, seed: int = 0, **settings):

@@ -40,7 +40,7 @@ def theory_curves(curves: pd.DataFrame, frontier: pd.DataFrame | None = None, *,
         ax.plot(frontier["alpha_prune"], frontier["error"], "k:", linewidth=2.5,
                 label=f"Pareto frontier (f ≥ {frontier['keep_fraction'].min():.2g})")
     ax.set(xscale="log", yscale="log", xlabel=ALPHA_PRUNE_LABEL, ylabel=ERROR_LABEL,
-           title="Max-margin student after pruning (replica theory, θ = 0)")
+           title=f"Max-margin student after pruning (replica theory, θ = {np.degrees(curves['theta'].iloc[0]):.0f}°)")
     ax.legend(fontsize=7, ncol=2)
     return ax
 

@@ -59,6 +59,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +75,8 @@ from ..fitting import FitResult, check_inputs, check_level, fit, one_blas_thread
 from ..laws import Law, PowerLaw
 from ..results import write_json_atomically
 from ._checks import check_keep, check_keep_fraction, check_positive_int
-from .metrics import METRICS, score_examples, select
-from .models import make_model
+from .metrics import METRICS, METRICS_VERSION, score_examples, select
+from .models import make_model, model_defaults
 
 __all__ = ["sweep", "SweepResult", "COLUMNS", "ExponentialDecay", "SCALING_LAWS", "ErrorScalingFit",
            "fit_error_scaling", "compare_metrics_scaling", "compare_with_random", "prunable_fraction",
@@ -136,13 +137,18 @@ class SweepResult:
         groups = self.table.groupby(["size", "keep_fraction", "metric"], sort=False)
         out = groups.agg(n_kept=("n_kept", "mean"), test_error=("test_error", "mean"), sd=("test_error", "std"),
                          n_seeds=("seed", "size")).reset_index()
-        n = out["n_seeds"].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            half = stats.t.ppf((1 + level) / 2, n - 1) * out["sd"].to_numpy() / np.sqrt(n)
-        out["low"], out["high"] = out["test_error"] - half, out["test_error"] + half
+        out["low"], out["high"] = _seed_interval(out["test_error"], out["sd"], out["n_seeds"], level)
         out = out[["size", "keep_fraction", "metric", "n_kept", "test_error", "sd", "low", "high", "n_seeds"]]
         out.attrs["level"] = level
         return out
+
+
+def _seed_interval(mean, sd, n_seeds, level):
+    """mean -+ t_{(1+level)/2, n-1} sd / sqrt(n), elementwise (NaN with one seed)."""
+    n = np.asarray(n_seeds)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf((1 + level) / 2, n - 1) * np.asarray(sd) / np.sqrt(n)
+    return mean - half, mean + half
 
 
 def sweep(dataset, *, sizes, keep_fractions, metrics, seeds, model: str = "logistic", keep: str = "hard",
@@ -218,7 +224,8 @@ def sweep(dataset, *, sizes, keep_fractions, metrics, seeds, model: str = "logis
     make_model(model, seed=0, **model_settings)  # unknown names and settings fail here, not in a worker
     settings = {"format": _FORMAT, "dataset": str(dataset.key), "n_train": n_pool, "n_test": len(dataset.y_test),
                 "model": model, "model_settings": model_settings, "keep": keep, "score_seed": score_seed,
-                "score_settings": score_settings}
+                "score_settings": score_settings, "metrics_version": METRICS_VERSION,
+                "sklearn": version("scikit-learn"), "models": model_defaults()}
 
     cells = list(itertools.product(sorted(sizes), sorted(keep_fractions), metrics, sorted(seeds)))
     path = None if results_path is None else Path(results_path)
@@ -581,10 +588,7 @@ def compare_with_random(result, *, level: float = 0.95, baseline: str = "random"
     others = others.assign(difference=others["test_error"] - others["baseline"])
     out = others.groupby(["size", "keep_fraction", "metric"], sort=False).agg(
         difference=("difference", "mean"), sd=("difference", "std"), n_seeds=("seed", "size")).reset_index()
-    n = out["n_seeds"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf((1 + level) / 2, n - 1) * out["sd"].to_numpy() / np.sqrt(n)
-    out["low"], out["high"] = out["difference"] - half, out["difference"] + half
+    out["low"], out["high"] = _seed_interval(out["difference"], out["sd"], out["n_seeds"], level)
     out["verdict"] = np.select([out["high"] < 0, out["low"] > 0], [f"beats {baseline}", f"loses to {baseline}"],
                                "no clear difference")
     out.attrs["level"] = level

@@ -27,6 +27,7 @@ split where t changes sign so that every piece is smooth.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import joblib
@@ -65,15 +66,15 @@ def pruning_threshold(keep_fraction, keep: str = "hard"):
     return stats.norm.ppf(quantile)
 
 
-def _check_alpha(alpha_tot):
-    alpha = np.asarray(alpha_tot)
+def _check_alpha(values, name="alpha_tot"):
+    alpha = np.asarray(values)
     if alpha.dtype == bool or not np.issubdtype(alpha.dtype, np.number):
-        raise TypeError(f"alpha_tot must be a positive number, got {alpha_tot!r}")
+        raise TypeError(f"{name} must be a positive number, got {values!r}")
     alpha = alpha.astype(float)
     if alpha.size == 0:
-        raise ValueError("alpha_tot is empty")
+        raise ValueError(f"{name} is empty")
     if not np.all(np.isfinite(alpha) & (alpha > 0)):
-        raise ValueError(f"alpha_tot must be positive and finite, got {alpha_tot!r}")
+        raise ValueError(f"{name} must be positive and finite, got {values!r}")
     return alpha
 
 
@@ -283,7 +284,7 @@ def _kept_fields(keep_fraction, theta, keep) -> _KeptFields:
     cut where t = 0, at v = s cot(theta), so both pieces are smooth.
     """
     threshold = float(pruning_threshold(keep_fraction, keep))
-    low, high = (0.0, min(threshold, _TAIL)) if keep == "hard" else (threshold, max(threshold, _TAIL) + _TAIL)
+    low, high = (0.0, min(threshold, _TAIL)) if keep == "hard" else (threshold, threshold + _TAIL)
     s, s_weight = _legendre(low, high, toward="lower")
     cut = np.full_like(s, np.inf) if theta == 0 else s * np.cos(theta) / np.sin(theta)
     cut = np.clip(cut, -_TAIL, _TAIL)
@@ -381,7 +382,8 @@ def _solve_theory_nested(fields, alpha_prune):
     upper = 1.0
     while excess(upper) < 0:
         upper *= 2.0
-    optimize.brentq(excess, 1e-9, upper, xtol=1e-13, rtol=1e-13)
+    root = optimize.brentq(excess, 1e-9, upper, xtol=1e-13, rtol=1e-13)
+    excess(root)  # the location of the least h at the root itself, not at brentq's last trial point
     return start[0] / np.sqrt(1.0 + start @ start)
 
 
@@ -437,7 +439,7 @@ def error_curves(alpha_prune, keep_fractions, *, theta=0.0, keeps=("hard", "easy
     DataFrame
         Columns keep, keep_fraction, alpha_prune, alpha_tot, theta, error.
     """
-    alpha = _check_alpha(alpha_prune).ravel()
+    alpha = _check_alpha(alpha_prune, "alpha_prune").ravel()
     fractions = check_keep_fraction(keep_fractions).ravel()
     rows = [dict(keep=keep, keep_fraction=f, alpha_prune=a, alpha_tot=a / f, theta=float(theta),
                  error=perceptron_theory(a / f, f, theta=theta, keep=keep))
@@ -492,7 +494,7 @@ def pareto_frontier(alpha_prune, *, theta=0.0, keeps=("hard", "easy"), smallest_
     DataFrame
         Columns alpha_prune, error, keep, keep_fraction (f_opt), alpha_tot, theta; one row per alpha_prune.
     """
-    alpha = _check_alpha(alpha_prune).ravel()
+    alpha = _check_alpha(alpha_prune, "alpha_prune").ravel()
     smallest = float(check_keep_fraction(smallest_fraction, name="smallest_fraction"))
     for keep in keeps:
         check_keep(keep)
@@ -516,7 +518,7 @@ def easy_hard_crossover(keep_fraction, *, theta=0.0, alpha_range=(0.1, 1000.0)) 
         return (perceptron_theory(alpha, fraction, theta=theta, keep="hard")
                 - perceptron_theory(alpha, fraction, theta=theta, keep="easy"))
 
-    low, high = np.log(_check_alpha(alpha_range))
+    low, high = np.log(_check_alpha(alpha_range, "alpha_range"))
     if np.sign(advantage(low)) == np.sign(advantage(high)):
         return float("nan")
     return float(np.exp(optimize.brentq(advantage, low, high, xtol=1e-6)))
@@ -534,17 +536,20 @@ def local_exponent(alpha, error) -> np.ndarray:
 def frontier_exponents(alpha_prune, angles, *, keeps=("hard",), smallest_fraction=1e-3, n_jobs=1) -> pd.DataFrame:
     """The frontier's local exponent at ``alpha_prune`` for each probe angle, next to random pruning's.
 
-    The exponent is -dlog(eps)/dlog(alpha_prune) between alpha_prune and 1.1 alpha_prune. At theta = 0 the
-    frontier falls exponentially, so its exponent far exceeds random pruning's (which tends to 1); a power law
-    keeps it bounded. Pick ``alpha_prune`` below where the perfect metric's frontier meets its floor, the
-    f = ``smallest_fraction`` curve, which is itself a power law (about alpha_prune = 2.5 for 1e-3).
+    The exponent is -dlog(eps)/dlog(alpha_prune) between alpha_prune and 1.1 alpha_prune. With an imperfect
+    probe the frontier first falls faster than any power law and then bends back to one; its local exponent
+    measures where it is. Random pruning's tends to 1.
 
+    The perfect probe (theta = 0) is a limit of its own: keeping only the very hardest examples, the student learns
+    nothing below alpha_prune = 2 (any labels of fewer than 2N points near the boundary can be fitted, Cover's
+    capacity) and then jumps to the floor of the f = ``smallest_fraction`` curve, which is a power law. Measure
+    at an ``alpha_prune`` past that jump and compare angles above 0.
     Returns
     -------
     DataFrame
         Columns theta (radians), frontier_exponent, random_exponent, error (the frontier's at alpha_prune).
     """
-    alpha = float(_check_alpha(alpha_prune))
+    alpha = float(_check_alpha(alpha_prune, "alpha_prune"))
     points = alpha * np.array([1.0, 1.1])
     random_slope = local_exponent(points, perceptron_theory(points, 1.0))[0]
     rows = []
@@ -572,6 +577,7 @@ def power_law_fallback_angle(exponents: pd.DataFrame, *, factor=2.0) -> float:
         Radians, linearly interpolated between the two grid angles that straddle the threshold; NaN when no
         angle of the grid crosses it.
     """
+    exponents = exponents.sort_values("theta")
     excess = (exponents["frontier_exponent"] - factor * exponents["random_exponent"]).to_numpy()
     angles = exponents["theta"].to_numpy()
     crossing = np.flatnonzero((excess[:-1] > 0) & (excess[1:] <= 0))
@@ -611,10 +617,12 @@ def power_law_exponent(alpha, error, error_se=None, *, level=0.95) -> PowerLawEx
         Standard errors of ``error`` (simulation); each point is then weighted by its relative error,
         ``error_se / error`` being the standard error of ``log(error)``.
     """
-    x, y = np.log(_check_alpha(alpha)), np.asarray(error, dtype=float)
+    x, y = np.log(_check_alpha(alpha, "alpha")), np.asarray(error, dtype=float)
     if y.shape != x.shape or x.size < 3 or not np.all(np.isfinite(y) & (y > 0)):
         raise ValueError("power_law_exponent needs at least 3 pairs of positive alpha and error of one length")
     sigma = None if error_se is None else np.asarray(error_se, dtype=float) / y
+    if sigma is not None and (sigma.shape != x.shape or not np.all(np.isfinite(sigma) & (sigma > 0))):
+        raise ValueError("error_se must hold one positive, finite standard error per point")
     design = np.column_stack([np.ones_like(x), -x])
     weights = np.ones_like(x) if sigma is None else 1.0 / sigma
     coefficients, *_ = np.linalg.lstsq(design * weights[:, None], np.log(y) * weights, rcond=None)
@@ -646,9 +654,7 @@ def theory_simulation_table(alpha_tot, keep_fractions, *, keeps=("hard", "easy")
     settings = [(keep, f) for keep in keeps for f in fractions] + [("hard", 1.0)]
     seeds = np.random.SeedSequence(seed).spawn(len(settings) * alphas.size)
     rows = []
-    for (keep, fraction), alpha, point_seed in zip(np.repeat(settings, alphas.size, axis=0).tolist(),
-                                                   np.tile(alphas, len(settings)), seeds):
-        fraction = float(fraction)
+    for ((keep, fraction), alpha), point_seed in zip(itertools.product(settings, alphas), seeds):
         simulated = perceptron_simulation(alpha, fraction, theta=theta, keep=keep, n_dim=n_dim, n_seeds=n_seeds,
                                           seed=np.random.default_rng(point_seed))
         predicted = perceptron_theory(alpha, fraction, theta=theta, keep=keep)

@@ -289,3 +289,9 @@ def test_score_examples_unknown_metric():
         score_examples(digits(), "loss")
     with pytest.raises(ValueError, match="seed must be at least 0"):
         score_examples(digits(), "supervised_prototypes", seed=-1)
+
+
+def test_empty_lists_are_called_empty():
+    from scaling_lib.pruning._checks import check_features_labels
+    with pytest.raises(ValueError, match="features X are empty"):
+        check_features_labels([], [])
