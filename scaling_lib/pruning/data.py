@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import hashlib
+
 import random
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -60,8 +62,15 @@ class Dataset:
 
     @property
     def key(self) -> str:
-        """A short stable identifier of the data: 16 hex digits of the sha256 of name and settings."""
-        return digest({"name": self.name, "settings": self.settings})[:16]
+        """A short stable identifier of the data: 16 hex digits of the sha256 of name, settings and the arrays.
+
+        The arrays' bytes enter too, so two data sets built by hand with the same name and settings but other
+        values never share cached scores.
+        """
+        arrays = hashlib.sha256()
+        for array in (self.X_train, self.y_train, self.X_test, self.y_test):
+            arrays.update(str(array.dtype).encode() + str(array.shape).encode() + array.tobytes())
+        return digest({"name": self.name, "settings": self.settings, "arrays": arrays.hexdigest()})[:16]
 
 
 def mnist1d(n_train: int = 4000, n_test: int = 1000, *, seed: int = 0) -> Dataset:

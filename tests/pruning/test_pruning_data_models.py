@@ -119,3 +119,10 @@ def test_models_reproduce_mnist1d_readme_baselines(mnist, name, published):
     with one_blas_thread():
         accuracy = make_model(name).fit(mnist.X_train, mnist.y_train).score(mnist.X_test, mnist.y_test)
     assert abs(accuracy - published) <= 0.03, accuracy
+
+
+def test_datasets_with_the_same_name_but_other_values_have_other_keys():
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    first = Dataset("mine", X, y, X, y)
+    assert first.key == Dataset("mine", X.copy(), y.copy(), X, y).key
+    assert first.key != Dataset("mine", X + 1, y, X, y).key
