@@ -68,6 +68,7 @@ CAUSE_WIKI = ("secondary summary of " + MCKENZIE + ", written from the paper's P
 CAUSE_CODE = ("raybears/cot-transparency, cot_transparency/data_models/data/inverse_scaling.py @ "
               "231797c164aa2eb7410963cc1803b626f27e0639, comments of the InverseScalingTask enum (groups ten tasks "
               "under the four causes' names; Prompt Injection is not in it)")
+CAUSE_BOTH = CAUSE_WIKI + "; " + CAUSE_CODE
 MEMO_SECONDARY = ("secondary blog post datasciencedojo.com/blog/inverse-scaling-in-language-models (read in a stored "
                   "copy), which sets out the four causes and gives Memo Trap under 'Strong Prior'")
 CARDS = ("prize dataset cards (task authors' descriptions) as copied in "
@@ -95,7 +96,7 @@ COLUMNS = ("task", "round", "metric", "prize_trend", "cause", "cause_unverified"
 # One dict per task: the facts and, next to each, where it comes from (None with None).
 _ROWS = [
     dict(task="Resisting Correction (quote-repetition)", round=1, metric="accuracy",
-         cause="strong_prior", source_cause=CAUSE_WIKI + "; " + CAUSE_CODE + "; " + RESISTING_SECONDARY,
+         cause="strong_prior", source_cause=CAUSE_BOTH + "; " + RESISTING_SECONDARY,
          cause_unverified="strong_prior",
          prize_finding=("worse with size; instruction tuning also made it worse (per secondary summaries); in the "
                         "round-1 quote-repetition version smaller models copy the prompt well, larger ones start to "
@@ -103,13 +104,13 @@ _ROWS = [
          source_prize_finding=RESISTING_SECONDARY + "; " + CARDS.format("quote-repetition"),
          palm_wei2022="u_shaped", source_palm=WEI_UPDATED),
     dict(task="Memo Trap", round=2, metric="accuracy", cause="strong_prior",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE + "; " + MEMO_SECONDARY,
+         source_cause=CAUSE_BOTH + "; " + MEMO_SECONDARY,
          cause_unverified="strong_prior",
          prize_finding=("larger LMs more often finish the famous quote instead of the requested different ending; "
                         "the authors find larger LMs more susceptible to memorization traps than smaller ones"),
          source_prize_finding=ROUND2_THREAD + "; " + MEMO_AUTHORS, palm_wei2022=None, source_palm=None),
     dict(task="Redefine (redefine-math)", round=1, metric="accuracy", cause="strong_prior",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="strong_prior",
          prize_finding=("larger models more often pick the answer that follows the symbol's usual meaning rather "
                         "than its redefinition in the prompt"),
@@ -120,13 +121,13 @@ _ROWS = [
          prize_finding="medium-sized LMs were the least susceptible to the injected instructions (not monotone)",
          source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
     dict(task="Modus Tollens", round=2, metric="accuracy", cause="unwanted_imitation",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="unwanted_imitation",
          prize_finding=("strongly inverse on almost all models, both pretrained LMs and LMs finetuned with human "
                         "feedback (RLHF and FeedME)"),
          source_prize_finding=ROUND2, palm_wei2022=None, source_palm=None),
     dict(task="Pattern Match Suppression", round=2, metric="accuracy", cause="distractor_task",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="distractor_task",
          prize_finding=("inverse; the organisers read it as strong pattern-matching tendencies getting in the way of "
                         "following the instruction to break the pattern. The author reports it inverse on public "
@@ -134,29 +135,29 @@ _ROWS = [
                         "Anthropic's models; few-shot examples weaken the trend"),
          source_prize_finding=ROUND2_THREAD + "; " + KORBAK, palm_wei2022=None, source_palm=None),
     dict(task="NeQA (negated questions)", round=1, metric="accuracy", cause="distractor_task",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="distractor_task",
          prize_finding=("smaller LMs perform about at random, larger ones significantly worse than random; the "
                         "authors observe a clear inverse trend on GPT-3"),
          source_prize_finding=ROUND1 + "; " + CARDS.format("NeQA"), palm_wei2022=None, source_palm=None),
     dict(task="Sig Figs", round=2, metric="accuracy", cause="distractor_task",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="distractor_task",
          prize_finding="some larger LMs consistently round to decimal places rather than to significant figures",
          source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
     dict(task="Into the Unknown", round=2, metric="accuracy", cause="distractor_task",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="distractor_task",
          prize_finding="larger LMs pick the redundant information already given over the information that helps",
          source_prize_finding=ROUND2_THREAD, palm_wei2022=None, source_palm=None),
     dict(task="Hindsight Neglect", round=1, metric="accuracy", cause="spurious_few_shot",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="spurious_few_shot",
          prize_finding=("larger models more often give the answer that contradicts the bet's expected value; "
                         "GPT-4 reverses the trend (GPT-4 report)"),
          source_prize_finding=HINDSIGHT_CARD + "; " + GPT4_NOTE, palm_wei2022="u_shaped", source_palm=WEI_UPDATED),
     dict(task="Repetitive Algebra", round=2, metric="accuracy", cause="spurious_few_shot",
-         source_cause=CAUSE_WIKI + "; " + CAUSE_CODE,
+         source_cause=CAUSE_BOTH,
          cause_unverified="spurious_few_shot", prize_finding=None, source_prize_finding=None,
          palm_wei2022=None, source_palm=None),
 ]

@@ -81,3 +81,27 @@ def check_features_labels(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"features X have {int(bad.sum())} NaN or infinite value(s), "
                          f"in {int(bad.any(axis=1).sum())} example(s)")
     return X, y.astype(np.int64, copy=False)
+
+
+def check_positive_values(values, name="alpha_tot") -> np.ndarray:
+    """Positive, finite numbers (examples per dimension, sizes) as a float array, named ``name`` in errors."""
+    alpha = np.asarray(values)
+    if alpha.dtype == bool or not np.issubdtype(alpha.dtype, np.number):
+        raise TypeError(f"{name} must be a positive number, got {values!r}")
+    alpha = alpha.astype(float)
+    if alpha.size == 0:
+        raise ValueError(f"{name} is empty")
+    if not np.all(np.isfinite(alpha) & (alpha > 0)):
+        raise ValueError(f"{name} must be positive and finite, got {values!r}")
+    return alpha
+
+
+def check_angle(theta) -> np.ndarray:
+    """Probe-teacher angles in [0, pi/2] radians as a float array."""
+    value = np.asarray(theta)
+    if value.dtype == bool or not np.issubdtype(value.dtype, np.number):
+        raise TypeError(f"theta must be an angle in radians, got {theta!r}")
+    value = value.astype(float)
+    if not np.all(np.isfinite(value) & (value >= 0) & (value <= np.pi / 2)):
+        raise ValueError(f"theta must lie in [0, pi/2] radians, got {theta!r}")
+    return value

@@ -149,10 +149,18 @@ def el2n_scores(X, y, *, model: str = "mlp", seed: int = 0, n_seeds: int = 10, e
     ndarray, shape (n,)
         Values in [0, sqrt(2)].
     """
+    def error_norm(estimator):
+        return np.linalg.norm(estimator.predict_proba(X) - _one_hot(y, estimator.classes_), axis=1)
+
+    return _early_average(error_norm, X, y, model=model, seed=seed, n_seeds=n_seeds, epochs=epochs,
+                          settings=model_settings)
+
+
+def _early_average(score, X, y, *, model, seed, n_seeds, epochs, settings) -> np.ndarray:
+    """Mean over ``n_seeds`` runs of ``score(estimator)`` (shape (n,)) for a model trained ``epochs`` on (X, y)."""
     total = np.zeros(len(y))
     for run_seed in _run_seeds(seed, n_seeds):
-        estimator = _fit_early(X, y, model=model, seed=run_seed, epochs=epochs, settings=model_settings)
-        total += np.linalg.norm(estimator.predict_proba(X) - _one_hot(y, estimator.classes_), axis=1)
+        total += score(_fit_early(X, y, model=model, seed=run_seed, epochs=epochs, settings=settings))
     return total / n_seeds
 
 
@@ -217,11 +225,8 @@ def grand_scores(X, y, *, model: str = "mlp", seed: int = 0, n_seeds: int = 10, 
     ndarray, shape (n,)
         Non-negative; in units of the loss (nats) per unit parameter.
     """
-    total = np.zeros(len(y))
-    for run_seed in _run_seeds(seed, n_seeds):
-        estimator = _fit_early(X, y, model=model, seed=run_seed, epochs=epochs, settings=model_settings)
-        total += _gradient_norms(estimator, X, y)
-    return total / n_seeds
+    return _early_average(lambda estimator: _gradient_norms(estimator, X, y), X, y, model=model, seed=seed,
+                          n_seeds=n_seeds, epochs=epochs, settings=model_settings)
 
 
 @_metric

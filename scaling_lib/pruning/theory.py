@@ -27,6 +27,7 @@ split where t changes sign so that every piece is smooth.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from ..fitting import one_blas_thread
-from ._checks import check_keep, check_keep_fraction, check_positive_int
+from ._checks import check_angle, check_keep, check_keep_fraction, check_positive_int, check_positive_values
 
 __all__ = ["SimulationResult", "perceptron_simulation", "perceptron_theory", "max_margin", "pruning_threshold",
            "error_curves", "pareto_frontier", "easy_hard_crossover", "local_exponent", "frontier_exponents",
@@ -64,28 +65,6 @@ def pruning_threshold(keep_fraction, keep: str = "hard"):
     check_keep(keep)
     quantile = (1.0 + fraction) / 2.0 if keep == "hard" else 1.0 - fraction / 2.0
     return stats.norm.ppf(quantile)
-
-
-def _check_alpha(values, name="alpha_tot"):
-    alpha = np.asarray(values)
-    if alpha.dtype == bool or not np.issubdtype(alpha.dtype, np.number):
-        raise TypeError(f"{name} must be a positive number, got {values!r}")
-    alpha = alpha.astype(float)
-    if alpha.size == 0:
-        raise ValueError(f"{name} is empty")
-    if not np.all(np.isfinite(alpha) & (alpha > 0)):
-        raise ValueError(f"{name} must be positive and finite, got {values!r}")
-    return alpha
-
-
-def _check_theta(theta):
-    value = np.asarray(theta)
-    if value.dtype == bool or not np.issubdtype(value.dtype, np.number):
-        raise TypeError(f"theta must be an angle in radians, got {theta!r}")
-    value = value.astype(float)
-    if not np.all(np.isfinite(value) & (value >= 0) & (value <= np.pi / 2)):
-        raise ValueError(f"theta must lie in [0, pi/2] radians, got {theta!r}")
-    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -220,9 +199,9 @@ def perceptron_simulation(alpha_tot, keep_fraction, *, theta=0.0, keep="hard", n
     seed : int
         Seeds the whole simulation; the result is bit-identical on reruns.
     """
-    alpha = float(_check_alpha(alpha_tot))
+    alpha = float(check_positive_values(alpha_tot))
     fraction = float(check_keep_fraction(keep_fraction))
-    angle = float(_check_theta(theta))
+    angle = float(check_angle(theta))
     check_keep(keep)
     n_dim = check_positive_int(n_dim, "n_dim", minimum=2)
     n_seeds = check_positive_int(n_seeds, "n_seeds", minimum=2)
@@ -275,6 +254,7 @@ class _KeptFields:
     weights: np.ndarray
 
 
+@functools.lru_cache(maxsize=256)
 def _kept_fields(keep_fraction, theta, keep) -> _KeptFields:
     """Nodes for E[.] over the kept examples' teacher field t and orthogonal probe field u.
 
@@ -296,7 +276,10 @@ def _kept_fields(keep_fraction, theta, keep) -> _KeptFields:
     t = np.cos(theta) * s[:, None] - np.sin(theta) * v
     u = np.sin(theta) * s[:, None] + np.cos(theta) * v
     weight = weight / weight.sum()
-    return _KeptFields(np.abs(t).ravel(), (np.sign(t) * u).ravel(), weight.ravel())
+    arrays = [np.abs(t).ravel(), (np.sign(t) * u).ravel(), weight.ravel()]
+    for array in arrays:
+        array.setflags(write=False)  # cached (the same nodes serve every alpha at one f, theta and rule)
+    return _KeptFields(*arrays)
 
 
 def _stability_excess(kappa, overlaps, rest, fields: _KeptFields, alpha_prune):
@@ -405,9 +388,9 @@ def perceptron_theory(alpha_tot, keep_fraction, *, theta=0.0, keep="hard"):
     float or ndarray
         eps = arccos(R)/pi, of the broadcast shape (a float for scalar inputs).
     """
-    alpha = _check_alpha(alpha_tot)
+    alpha = check_positive_values(alpha_tot)
     fraction = check_keep_fraction(keep_fraction)
-    angle = _check_theta(theta)
+    angle = check_angle(theta)
     check_keep(keep)
     alpha, fraction, angle = np.broadcast_arrays(alpha, fraction, angle)
     # One BLAS thread: the quadrature's dot products then sum in one order, whatever the machine's setting.
@@ -439,7 +422,7 @@ def error_curves(alpha_prune, keep_fractions, *, theta=0.0, keeps=("hard", "easy
     DataFrame
         Columns keep, keep_fraction, alpha_prune, alpha_tot, theta, error.
     """
-    alpha = _check_alpha(alpha_prune, "alpha_prune").ravel()
+    alpha = check_positive_values(alpha_prune, "alpha_prune").ravel()
     fractions = check_keep_fraction(keep_fractions).ravel()
     rows = [dict(keep=keep, keep_fraction=f, alpha_prune=a, alpha_tot=a / f, theta=float(theta),
                  error=perceptron_theory(a / f, f, theta=theta, keep=keep))
@@ -494,7 +477,7 @@ def pareto_frontier(alpha_prune, *, theta=0.0, keeps=("hard", "easy"), smallest_
     DataFrame
         Columns alpha_prune, error, keep, keep_fraction (f_opt), alpha_tot, theta; one row per alpha_prune.
     """
-    alpha = _check_alpha(alpha_prune, "alpha_prune").ravel()
+    alpha = check_positive_values(alpha_prune, "alpha_prune").ravel()
     smallest = float(check_keep_fraction(smallest_fraction, name="smallest_fraction"))
     for keep in keeps:
         check_keep(keep)
@@ -518,7 +501,7 @@ def easy_hard_crossover(keep_fraction, *, theta=0.0, alpha_range=(0.1, 1000.0)) 
         return (perceptron_theory(alpha, fraction, theta=theta, keep="hard")
                 - perceptron_theory(alpha, fraction, theta=theta, keep="easy"))
 
-    low, high = np.log(_check_alpha(alpha_range, "alpha_range"))
+    low, high = np.log(check_positive_values(alpha_range, "alpha_range"))
     if np.sign(advantage(low)) == np.sign(advantage(high)):
         return float("nan")
     return float(np.exp(optimize.brentq(advantage, low, high, xtol=1e-6)))
@@ -549,11 +532,11 @@ def frontier_exponents(alpha_prune, angles, *, keeps=("hard",), smallest_fractio
     DataFrame
         Columns theta (radians), frontier_exponent, random_exponent, error (the frontier's at alpha_prune).
     """
-    alpha = float(_check_alpha(alpha_prune, "alpha_prune"))
+    alpha = float(check_positive_values(alpha_prune, "alpha_prune"))
     points = alpha * np.array([1.0, 1.1])
     random_slope = local_exponent(points, perceptron_theory(points, 1.0))[0]
     rows = []
-    for theta in _check_theta(angles).ravel():
+    for theta in check_angle(angles).ravel():
         errors = pareto_frontier(points, theta=theta, keeps=keeps, smallest_fraction=smallest_fraction,
                                  n_jobs=n_jobs)["error"]
         rows.append(dict(theta=theta, frontier_exponent=local_exponent(points, errors.to_numpy())[0],
@@ -617,7 +600,7 @@ def power_law_exponent(alpha, error, error_se=None, *, level=0.95) -> PowerLawEx
         Standard errors of ``error`` (simulation); each point is then weighted by its relative error,
         ``error_se / error`` being the standard error of ``log(error)``.
     """
-    x, y = np.log(_check_alpha(alpha, "alpha")), np.asarray(error, dtype=float)
+    x, y = np.log(check_positive_values(alpha, "alpha")), np.asarray(error, dtype=float)
     if y.shape != x.shape or x.size < 3 or not np.all(np.isfinite(y) & (y > 0)):
         raise ValueError("power_law_exponent needs at least 3 pairs of positive alpha and error of one length")
     sigma = None if error_se is None else np.asarray(error_se, dtype=float) / y
@@ -649,7 +632,7 @@ def theory_simulation_table(alpha_tot, keep_fractions, *, keeps=("hard", "easy")
         Columns keep, keep_fraction, alpha_tot, theory, simulated, simulated_se, gap_se (simulated - theory, in
         standard errors) and kkt_violation (the largest over the point's seeds).
     """
-    alphas = _check_alpha(alpha_tot).ravel()
+    alphas = check_positive_values(alpha_tot).ravel()
     fractions = [f for f in check_keep_fraction(keep_fractions).ravel() if f < 1.0]
     settings = [(keep, f) for keep in keeps for f in fractions] + [("hard", 1.0)]
     seeds = np.random.SeedSequence(seed).spawn(len(settings) * alphas.size)

@@ -28,6 +28,8 @@ class ExplorerCase:
         return f"{self.notebook}:{self.control}"
 
 
+PRUNING_EXPLORER = "theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)"  # notebook 02
+
 EXPLORERS = [
     ExplorerCase(
         notebook="01_fitting_scaling_laws.ipynb",
@@ -58,20 +60,20 @@ EXPLORERS = [
     # 02: the theory explorer, three sliders.
     ExplorerCase(
         notebook="02_data_pruning.ipynb",
-        call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
+        call=PRUNING_EXPLORER,
         control="α_tot (examples per dimension)",
         text=(rf"α_tot = (?P<value>{NUMBER}), f = {NUMBER}, θ = \d+°: "
               rf"(?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})"),
     ),
     ExplorerCase(
         notebook="02_data_pruning.ipynb",
-        call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
+        call=PRUNING_EXPLORER,
         control="keep fraction f",
         text=rf"f = (?P<value>{NUMBER}), θ = \d+°: (?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})",
     ),
     ExplorerCase(
         notebook="02_data_pruning.ipynb",
-        call="theory_explorer(alpha_tot=4.0, keep_fraction=0.5, theta_degrees=0)",
+        call=PRUNING_EXPLORER,
         control="probe angle θ (degrees)",
         text=rf"θ = (?P<value>\d+)°: (?P<result>keep hard ε = {NUMBER}, keep easy ε = {NUMBER})",
     ),
